@@ -1,0 +1,73 @@
+//! craftpub: publishes the CRAFT Code from plain-text sources.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] reads `standard/` into the [`model`]; [`check`] applies the rules
+//! that span files and versions; [`render`] turns the model into pages with
+//! [`markdown`] and Tera templates, and [`api`] into data exports, laid out by
+//! [`urls`]; [`write`] puts the result on disk atomically. Problems are
+//! collected as [`diagnostics`] so that one run reports them all.
+
+pub mod api;
+pub mod check;
+pub mod diagnostics;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod urls;
+pub mod write;
+
+use std::path::Path;
+
+use diagnostics::Diagnostics;
+use model::Project;
+
+/// Why a build did not produce a site.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The sources have errors; the diagnostics say which.
+    #[error("the sources have {} error(s)", .0.error_count())]
+    Sources(Diagnostics),
+    /// A template failed.
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    /// The output could not be written.
+    #[error(transparent)]
+    Write(#[from] write::WriteError),
+}
+
+/// Loads and checks the project at `root`: the model (when there is one to
+/// render) and every diagnostic.
+pub fn check(root: &Path) -> (Project, Option<render::Theme>, Diagnostics) {
+    let mut diags = Diagnostics::new(root);
+    let project = load::load_project(root, &mut diags);
+    check::check_project(root, &project, &mut diags);
+    let theme = render::Theme::load(root, &mut diags);
+    (project, theme, diags)
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// How many files were written.
+    pub files: usize,
+    /// Warnings found in the sources.
+    pub diagnostics: Diagnostics,
+}
+
+/// Builds the site of the project at `root` into `out`. Nothing is written
+/// unless the sources are free of errors and every page rendered.
+pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
+    write::check_output_safe(root, out)?;
+    let (project, theme, diags) = check(root);
+    let theme = match theme {
+        Some(t) if !diags.has_errors() => t,
+        _ => return Err(BuildError::Sources(diags)),
+    };
+    let files = render::render_site(&project, &theme)?;
+    write::write_site(root, out, &files)?;
+    Ok(BuildReport {
+        files: files.len(),
+        diagnostics: diags,
+    })
+}

@@ -1,0 +1,194 @@
+//! Markdown to HTML, safely: the one place where contributed text becomes HTML.
+//!
+//! Policy (stated in the README): raw HTML in Markdown is shown as text, never
+//! passed through; links keep only safe schemes (`http`, `https`, `mailto`,
+//! and relative URLs); images are shown as their alternative text, so a page
+//! never loads anything from another host. `[[ID]]` cross-references become
+//! links through a resolver supplied by the caller.
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+
+use crate::load::cross_references;
+
+/// Options shared by every Markdown parse.
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Whether a link destination is safe to put in `href`.
+pub fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match cleaned.find(':') {
+        None => true,
+        Some(colon) => {
+            if cleaned[..colon].contains(['/', '?', '#']) {
+                return true; // a relative URL with a colon later on
+            }
+            matches!(&cleaned[..colon], "http" | "https" | "mailto")
+        }
+    }
+}
+
+/// Renders Markdown to safe HTML; `resolve` maps a requirement ID to its URL.
+pub fn to_html(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut events: Vec<Event> = Vec::new();
+    let mut pending = String::new();
+    let flush = |pending: &mut String, events: &mut Vec<Event>| {
+        if !pending.is_empty() {
+            push_text_with_refs(std::mem::take(pending), resolve, events);
+        }
+    };
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => pending.push_str(&t),
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {}
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                flush(&mut pending, &mut events);
+                let dest_url = if is_safe_url(&dest_url) {
+                    dest_url
+                } else {
+                    CowStr::from("#")
+                };
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {
+                flush(&mut pending, &mut events);
+            }
+            other => {
+                flush(&mut pending, &mut events);
+                events.push(other);
+            }
+        }
+    }
+    flush(&mut pending, &mut events);
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+fn push_text_with_refs<'a>(
+    text: String,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    events: &mut Vec<Event<'a>>,
+) {
+    let refs = cross_references(&text);
+    if refs.is_empty() {
+        events.push(Event::Text(CowStr::from(text)));
+        return;
+    }
+    let mut from = 0;
+    for (id, offset) in refs {
+        let Some(url) = resolve(id) else { continue };
+        if offset > from {
+            events.push(Event::Text(CowStr::from(text[from..offset].to_owned())));
+        }
+        let id = id.to_owned();
+        events.push(Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: CowStr::from(url),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        }));
+        events.push(Event::Text(CowStr::from(id.clone())));
+        events.push(Event::End(TagEnd::Link));
+        from = offset + id.len() + 4;
+    }
+    if from < text.len() {
+        events.push(Event::Text(CowStr::from(text[from..].to_owned())));
+    }
+}
+
+/// The plain text of Markdown: what a search index or a snippet needs.
+pub fn to_plain_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push(' '),
+            _ => {}
+        }
+    }
+    let collapsed: Vec<&str> = out.split_whitespace().collect();
+    collapsed.join(" ")
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).ok();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn none(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn raw_html_is_escaped() {
+        let html = to_html(
+            "Hello <script>alert(1)</script>\n\n<div onclick=\"x()\">a</div>\n",
+            &none,
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<div"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn unsafe_links_are_neutralised() {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "java\tscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            let html = to_html(&format!("[a](<{url}>)"), &none);
+            assert!(html.contains("href=\"#\""), "{url}: {html}");
+        }
+        let html = to_html("[a](https://example.org/) [b](../x/#y)", &none);
+        assert!(html.contains("href=\"https://example.org/\""));
+        assert!(html.contains("href=\"../x/#y\""));
+    }
+
+    #[test]
+    fn images_become_their_alt_text() {
+        let html = to_html("![a map](https://evil.example/x.png)", &none);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("a map"));
+    }
+
+    #[test]
+    fn cross_references_resolve_to_links() {
+        let resolve = |id: &str| (id == "3.1.2").then(|| "../module-3/#req-3.1.2".to_owned());
+        let html = to_html("See [[3.1.2]] and [[9.9.9]], not `[[3.1.2]]`.", &resolve);
+        assert!(
+            html.contains("<a href=\"../module-3/#req-3.1.2\">3.1.2</a>"),
+            "{html}"
+        );
+        assert!(html.contains("[[9.9.9]]"), "{html}");
+        assert!(html.contains("<code>[[3.1.2]]</code>"), "{html}");
+    }
+}

@@ -1,0 +1,178 @@
+//! Writing: puts a rendered site on disk atomically.
+//!
+//! The new site is written to a staging folder beside the output folder and
+//! swapped in only when it is complete, so a failed build leaves the previous
+//! output exactly as it was. The output folder is never the project root or a
+//! source folder, and a folder that craftpub did not write is never replaced.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::render::SiteFiles;
+
+/// The marker file craftpub leaves in every output folder it writes.
+pub const MARKER: &str = ".craftpub-output";
+
+/// Why the output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The output folder is the project, a source folder, or holds one.
+    #[error(
+        "refusing to write to {out}: it is {what}; choose an output folder of its own, e.g. ROOT/public"
+    )]
+    UnsafeOutput {
+        /// The output folder.
+        out: PathBuf,
+        /// What it would overwrite.
+        what: &'static str,
+    },
+    /// The output folder exists and was not written by craftpub.
+    #[error(
+        "refusing to replace {0}: it is not empty and craftpub did not write it (no {MARKER} file); remove it or choose another --out"
+    )]
+    ForeignOutput(PathBuf),
+    /// A file system operation failed.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Makes `path` absolute and resolves what exists of it, so that `public/..`
+/// and symbolic links cannot disguise the project root.
+fn resolve(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    // Canonicalise the longest existing ancestor, then append the rest.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = fs::canonicalize(&existing).unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        if part == ".." {
+            out.pop();
+        } else if part != "." {
+            out.push(part);
+        }
+    }
+    out
+}
+
+/// Refuses an output folder that would overwrite the project or its sources.
+pub fn check_output_safe(root: &Path, out: &Path) -> Result<PathBuf, WriteError> {
+    let root = resolve(root);
+    let out = resolve(out);
+    let unsafe_out = |what| {
+        Err(WriteError::UnsafeOutput {
+            out: out.clone(),
+            what,
+        })
+    };
+    if root.starts_with(&out) {
+        return unsafe_out("the project root or a folder that contains it");
+    }
+    for source in ["standard", "translations", "theme", "src", ".git"] {
+        if out.starts_with(root.join(source)) {
+            return unsafe_out("a source folder of the project");
+        }
+    }
+    if out.parent().is_none() {
+        return unsafe_out("the file system root");
+    }
+    Ok(out)
+}
+
+/// Writes `files` to `out` atomically: everything or nothing.
+pub fn write_site(root: &Path, out: &Path, files: &SiteFiles) -> Result<(), WriteError> {
+    let out = check_output_safe(root, out)?;
+    if out.is_dir()
+        && !out.join(MARKER).is_file()
+        && fs::read_dir(&out).map_err(io_err(&out))?.next().is_some()
+    {
+        return Err(WriteError::ForeignOutput(out));
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(WriteError::ForeignOutput(out));
+    }
+    let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.new-{pid}"));
+    let retired = parent.join(format!(".{name}.old-{pid}"));
+
+    let result = write_tree(&staging, files).and_then(|()| swap_in(&staging, &out, &retired));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_tree(staging: &Path, files: &SiteFiles) -> Result<(), WriteError> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(io_err(staging))?;
+    }
+    fs::create_dir_all(staging).map_err(io_err(staging))?;
+    fs::write(
+        staging.join(MARKER),
+        b"Written by craftpub; replaced by every build.\n",
+    )
+    .map_err(io_err(staging))?;
+    let mut made = std::collections::BTreeSet::new();
+    for (rel, bytes) in files {
+        let path = staging.join(rel);
+        if let Some(dir) = path.parent() {
+            if made.insert(dir.to_path_buf()) {
+                fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+        }
+        fs::write(&path, bytes).map_err(io_err(&path))?;
+    }
+    Ok(())
+}
+
+fn swap_in(staging: &Path, out: &Path, retired: &Path) -> Result<(), WriteError> {
+    if out.exists() {
+        if retired.exists() {
+            fs::remove_dir_all(retired).map_err(io_err(retired))?;
+        }
+        fs::rename(out, retired).map_err(io_err(out))?;
+        if let Err(e) = fs::rename(staging, out) {
+            // Put the previous output back before reporting.
+            let _ = fs::rename(retired, out);
+            return Err(WriteError::Io {
+                path: out.to_path_buf(),
+                source: e,
+            });
+        }
+        fs::remove_dir_all(retired).map_err(io_err(retired))?;
+    } else {
+        fs::rename(staging, out).map_err(io_err(out))?;
+    }
+    Ok(())
+}
