@@ -50,10 +50,10 @@ fn check_versions(root: &Path, project: &Project, diags: &mut Diagnostics) {
         );
     }
     for v in &project.versions {
-        if let Some(prev) = &v.previous {
-            if project.version(prev).is_none() {
-                diags.error(&version_file(v), 0, format!("previous version \"{prev}\" does not exist"), "set previous to the ID of an existing version folder, or remove it for the first version");
-            }
+        if let Some(prev) = &v.previous
+            && project.version(prev).is_none()
+        {
+            diags.error(&version_file(v), 0, format!("previous version \"{prev}\" does not exist"), "set previous to the ID of an existing version folder, or remove it for the first version");
         }
     }
 }

@@ -333,20 +333,18 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
             );
             continue;
         }
-        if let Some(text) = read_source(&file, diags) {
-            if let Some(ch) = parse_chapter(&file, &text, diags) {
-                chapters.push(ch);
-            }
+        if let Some(text) = read_source(&file, diags)
+            && let Some(ch) = parse_chapter(&file, &text, diags)
+        {
+            chapters.push(ch);
         }
     }
 
     let amendments_file = dir.join("amendments.toml");
     let mut amendments = Vec::new();
     let has_amendments = amendments_file.is_file();
-    if has_amendments {
-        if let Some(text) = read_source(&amendments_file, diags) {
-            amendments = parse_amendments(&amendments_file, &text, diags);
-        }
+    if has_amendments && let Some(text) = read_source(&amendments_file, diags) {
+        amendments = parse_amendments(&amendments_file, &text, diags);
     }
 
     for entry in WalkDir::new(dir).min_depth(1).sort_by_file_name() {
@@ -400,15 +398,15 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
         amendments_file: has_amendments.then_some(amendments_file),
     })
     .inspect(|v| {
-        if let Some(p) = &meta.previous {
-            if *p.get_ref() == v.id {
-                diags.error(
-                    &meta_file,
-                    line(&p.span()),
-                    "a version cannot be its own previous version",
-                    "set previous to the version this one revises",
-                );
-            }
+        if let Some(p) = &meta.previous
+            && *p.get_ref() == v.id
+        {
+            diags.error(
+                &meta_file,
+                line(&p.span()),
+                "a version cannot be its own previous version",
+                "set previous to the version this one revises",
+            );
         }
     })
 }
@@ -678,14 +676,13 @@ pub fn parse_blocks(
                 }
             },
             None => {
-                if fence.is_none() {
-                    if let Some(h) = trimmed.strip_prefix("## ") {
+                if fence.is_none()
+                    && let Some(h) = trimmed.strip_prefix("## ") {
                         flush_prose(&mut prose, prose_line, &mut blocks);
                         blocks.push(RawBlock::Section(h.trim().trim_end_matches('#').trim().to_owned(), line_no));
                         prose_line = line_no + 1;
                         continue;
                     }
-                }
                 if prose.is_empty() {
                     prose_line = line_no;
                 }

@@ -51,6 +51,7 @@ impl Theme {
         let templates_dir = dir.join("templates");
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         let mut raw = Vec::new();
         for path in sorted_files(&templates_dir) {
             let name = path
@@ -120,6 +121,23 @@ impl Theme {
                 message: error_chain(&e),
             })
     }
+}
+
+/// Tera's escaper: the five characters that matter in HTML text and quoted
+/// attributes (Tera's default also escapes `/`, which bloats every URL).
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn sorted_files(dir: &Path) -> Vec<PathBuf> {

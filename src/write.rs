@@ -52,31 +52,40 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 /// Makes `path` absolute and resolves what exists of it, so that `public/..`
 /// and symbolic links cannot disguise the project root.
 fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
         std::env::current_dir().unwrap_or_default().join(path)
     };
-    // Canonicalise the longest existing ancestor, then append the rest.
-    let mut existing = abs.clone();
+    // Resolve `.` and `..` lexically first, so `public/..` is the project root.
+    let mut lexical = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    // Then canonicalise the longest existing ancestor, to see through links.
+    let mut existing = lexical.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name(), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
+                rest.push(name);
                 existing = parent.to_path_buf();
             }
             _ => break,
         }
     }
     let mut out = fs::canonicalize(&existing).unwrap_or(existing);
-    for part in rest.into_iter().rev() {
-        if part == ".." {
-            out.pop();
-        } else if part != "." {
-            out.push(part);
-        }
-    }
+    out.extend(rest.into_iter().rev());
     out
 }
 
@@ -146,10 +155,10 @@ fn write_tree(staging: &Path, files: &SiteFiles) -> Result<(), WriteError> {
     let mut made = std::collections::BTreeSet::new();
     for (rel, bytes) in files {
         let path = staging.join(rel);
-        if let Some(dir) = path.parent() {
-            if made.insert(dir.to_path_buf()) {
-                fs::create_dir_all(dir).map_err(io_err(dir))?;
-            }
+        if let Some(dir) = path.parent()
+            && made.insert(dir.to_path_buf())
+        {
+            fs::create_dir_all(dir).map_err(io_err(dir))?;
         }
         fs::write(&path, bytes).map_err(io_err(&path))?;
     }
