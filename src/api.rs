@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
+use crate::localize::Coverage;
 use crate::model::*;
 use crate::urls;
 
@@ -19,7 +22,7 @@ pub struct ApiIndex<'a> {
     /// Every version, oldest first.
     pub versions: Vec<VersionEntry<'a>>,
     /// Every language the site is published in.
-    pub languages: Vec<LanguageEntry<'a>>,
+    pub languages: Vec<Language>,
     /// Every edition: one version in one language.
     pub editions: Vec<EditionEntry>,
 }
@@ -56,19 +59,6 @@ pub struct VersionEntry<'a> {
     pub previous: Option<&'a str>,
 }
 
-/// A language in the index.
-#[derive(Serialize)]
-pub struct LanguageEntry<'a> {
-    /// BCP 47 code.
-    pub code: &'a str,
-    /// English name.
-    pub name: &'a str,
-    /// Name in the language itself.
-    pub native_name: &'a str,
-    /// Writing direction, ltr or rtl.
-    pub dir: &'a str,
-}
-
 /// An edition in the index.
 #[derive(Serialize)]
 pub struct EditionEntry {
@@ -82,21 +72,12 @@ pub struct EditionEntry {
     pub coverage: Coverage,
 }
 
-/// Translation coverage of an edition.
-#[derive(Serialize)]
-pub struct Coverage {
-    /// Requirements translated from the current English text.
-    pub current: usize,
-    /// Requirements translated from an older English text.
-    pub outdated: usize,
-    /// Requirements not translated.
-    pub missing: usize,
-}
-
-/// Serialises `api/index.json` for `project`.
-pub fn index_json(project: &Project) -> Vec<u8> {
+/// Serialises `api/index.json` for `project`, with each edition's coverage
+/// keyed by (version, language).
+pub fn index_json(project: &Project, coverage: &BTreeMap<(String, String), Coverage>) -> Vec<u8> {
     let lang = project.standard.source_language.as_str();
     let latest = project.latest().map(|v| v.id.as_str());
+    let languages = project.languages();
     let index = ApiIndex {
         format_version: FORMAT_VERSION,
         standard: StandardEntry {
@@ -118,26 +99,18 @@ pub fn index_json(project: &Project) -> Vec<u8> {
                 previous: v.previous.as_deref(),
             })
             .collect(),
-        languages: vec![LanguageEntry {
-            code: lang,
-            name: "English",
-            native_name: "English",
-            dir: "ltr",
-        }],
         editions: project
             .versions
             .iter()
-            .map(|v| EditionEntry {
+            .flat_map(|v| languages.iter().map(move |l| (v, l)))
+            .map(|(v, l)| EditionEntry {
                 version: v.id.clone(),
-                lang: lang.to_owned(),
-                html: urls::site_path(&urls::edition_dir(lang, &v.id)),
-                coverage: Coverage {
-                    current: v.requirements().count(),
-                    outdated: 0,
-                    missing: 0,
-                },
+                lang: l.code.clone(),
+                html: urls::site_path(&urls::edition_dir(&l.code, &v.id)),
+                coverage: coverage.get(&(v.id.clone(), l.code.clone())).copied().unwrap_or_default(),
             })
             .collect(),
+        languages,
     };
     let mut bytes = serde_json::to_vec_pretty(&index).unwrap_or_default();
     bytes.push(b'\n');

@@ -25,11 +25,7 @@ fn version_file(v: &Version) -> std::path::PathBuf {
 }
 
 fn check_versions(root: &Path, project: &Project, diags: &mut Diagnostics) {
-    let current: Vec<&Version> = project
-        .versions
-        .iter()
-        .filter(|v| v.status == Status::Current)
-        .collect();
+    let current: Vec<&Version> = project.versions.iter().filter(|v| v.status == Status::Current).collect();
     if current.is_empty() && !project.versions.is_empty() {
         diags.error(
             &root.join("standard"),
@@ -42,10 +38,7 @@ fn check_versions(root: &Path, project: &Project, diags: &mut Diagnostics) {
         diags.error(
             &version_file(extra),
             0,
-            format!(
-                "version {} is current, and so is version {}",
-                extra.id, current[0].id
-            ),
+            format!("version {} is current, and so is version {}", extra.id, current[0].id),
             "only one version can be current: set the older one to \"superseded\"",
         );
     }
@@ -53,7 +46,12 @@ fn check_versions(root: &Path, project: &Project, diags: &mut Diagnostics) {
         if let Some(prev) = &v.previous
             && project.version(prev).is_none()
         {
-            diags.error(&version_file(v), 0, format!("previous version \"{prev}\" does not exist"), "set previous to the ID of an existing version folder, or remove it for the first version");
+            diags.error(
+                &version_file(v),
+                0,
+                format!("previous version \"{prev}\" does not exist"),
+                "set previous to the ID of an existing version folder, or remove it for the first version",
+            );
         }
     }
 }
@@ -84,20 +82,14 @@ fn check_requirement_ids(version: &Version, diags: &mut Diagnostics) {
                             &r.file,
                             r.line,
                             format!("requirement {} is in module {m}", r.id),
-                            format!(
-                                "number it {m}.x.y, or move it to module {}",
-                                r.id.split('.').next().unwrap_or("")
-                            ),
+                            format!("number it {m}.x.y, or move it to module {}", r.id.split('.').next().unwrap_or("")),
                         );
                     }
                 }
                 _ => diags.error(
                     &r.file,
                     r.line,
-                    format!(
-                        "requirement {} is in a chapter that is not a module or scheme",
-                        r.id
-                    ),
+                    format!("requirement {} is in a chapter that is not a module or scheme", r.id),
                     "move it to a module chapter, or set kind = \"module\" in the front matter",
                 ),
             }
@@ -113,10 +105,7 @@ fn check_cross_references(version: &Version, diags: &mut Diagnostics) {
                 diags.error(
                     file,
                     first_line + line_of(text, offset) - 1,
-                    format!(
-                        "cross-reference [[{id}]] names no requirement of version {}",
-                        version.id
-                    ),
+                    format!("cross-reference [[{id}]] names no requirement of version {}", version.id),
                     "correct the ID, or remove the reference",
                 );
             }
@@ -147,10 +136,7 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
         diags.error(
             file,
             version.amendments[0].line,
-            format!(
-                "version {} has no previous version, so nothing to amend",
-                version.id
-            ),
+            format!("version {} has no previous version, so nothing to amend", version.id),
             "remove amendments.toml, or set previous in version.toml",
         );
         return;
@@ -160,20 +146,13 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
     let prev_id = version.previous.as_deref().unwrap_or("");
     for a in &version.amendments {
         let line = |id: &str| a.id_lines.get(id).copied().unwrap_or(a.line);
-        let new_ids = a
-            .added
-            .iter()
-            .chain(&a.modified)
-            .chain(a.renumbered.iter().map(|r| &r.to));
+        let new_ids = a.added.iter().chain(&a.modified).chain(a.renumbered.iter().map(|r| &r.to));
         for id in new_ids {
             if !here.contains_key(id) {
                 diags.error(
                     file,
                     line(id),
-                    format!(
-                        "amendment \"{}\" names {id}, which does not exist in version {}",
-                        a.id, version.id
-                    ),
+                    format!("amendment \"{}\" names {id}, which does not exist in version {}", a.id, version.id),
                     "correct the ID, or remove it from the entry",
                 );
             }
@@ -181,7 +160,12 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
         if previous.is_some() {
             for id in a.removed.iter().chain(a.renumbered.iter().map(|r| &r.from)) {
                 if !before.contains_key(id) {
-                    diags.error(file, line(id), format!("amendment \"{}\" names {id}, which does not exist in version {prev_id}", a.id), "correct the ID: removed and renumbered-from IDs are those of the previous version");
+                    diags.error(
+                        file,
+                        line(id),
+                        format!("amendment \"{}\" names {id}, which does not exist in version {prev_id}", a.id),
+                        "correct the ID: removed and renumbered-from IDs are those of the previous version",
+                    );
                 }
             }
         }

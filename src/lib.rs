@@ -10,7 +10,9 @@
 pub mod api;
 pub mod check;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod load;
+pub mod localize;
 pub mod markdown;
 pub mod model;
 pub mod render;
@@ -66,8 +68,5 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
     };
     let files = render::render_site(&project, &theme)?;
     write::write_site(root, out, &files)?;
-    Ok(BuildReport {
-        files: files.len(),
-        diagnostics: diags,
-    })
+    Ok(BuildReport { files: files.len(), diagnostics: diags })
 }

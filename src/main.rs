@@ -49,11 +49,7 @@ fn print_diagnostics(diags: &Diagnostics, format: Format) {
                 eprintln!("{d}");
             }
             if !diags.is_empty() {
-                eprintln!(
-                    "{} error(s), {} warning(s)",
-                    diags.error_count(),
-                    diags.warning_count()
-                );
+                eprintln!("{} error(s), {} warning(s)", diags.error_count(), diags.warning_count());
             }
         }
         Format::Json => {
@@ -62,10 +58,7 @@ fn print_diagnostics(diags: &Diagnostics, format: Format) {
                 "warnings": diags.warning_count(),
                 "diagnostics": diags.sorted(),
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
         }
     }
 }
@@ -90,27 +83,17 @@ fn main() -> ExitCode {
             match craftpub::build(&root, &out) {
                 Ok(report) => {
                     print_diagnostics(&report.diagnostics, Format::Text);
-                    eprintln!(
-                        "craftpub build: wrote {} files to {}",
-                        report.files,
-                        out.display()
-                    );
+                    eprintln!("craftpub build: wrote {} files to {}", report.files, out.display());
                     ExitCode::SUCCESS
                 }
                 Err(craftpub::BuildError::Sources(diags)) => {
                     print_diagnostics(&diags, Format::Text);
-                    eprintln!(
-                        "craftpub build: nothing written; {} is unchanged",
-                        out.display()
-                    );
+                    eprintln!("craftpub build: nothing written; {} is unchanged", out.display());
                     ExitCode::from(1)
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
-                    eprintln!(
-                        "craftpub build: nothing written; {} is unchanged",
-                        out.display()
-                    );
+                    eprintln!("craftpub build: nothing written; {} is unchanged", out.display());
                     ExitCode::from(1)
                 }
             }

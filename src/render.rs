@@ -15,6 +15,7 @@ use walkdir::WalkDir;
 use crate::api;
 use crate::diagnostics::Diagnostics;
 use crate::load::{parse_toml, read_source};
+use crate::localize::{Coverage, LocalChapter, LocalRequirement, Localizer, TranslationStatus};
 use crate::markdown;
 use crate::model::*;
 use crate::urls;
@@ -54,11 +55,7 @@ impl Theme {
         tera.set_escape_fn(escape_html);
         let mut raw = Vec::new();
         for path in sorted_files(&templates_dir) {
-            let name = path
-                .strip_prefix(&templates_dir)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
+            let name = path.strip_prefix(&templates_dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             if let Some(text) = read_source(&path, diags) {
                 raw.push((name, text));
             }
@@ -89,37 +86,21 @@ impl Theme {
         let static_dir = dir.join("static");
         let mut statics = Vec::new();
         for path in sorted_files(&static_dir) {
-            let name = path
-                .strip_prefix(&static_dir)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
+            let name = path.strip_prefix(&static_dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             match std::fs::read(&path) {
                 Ok(bytes) => statics.push((format!("assets/{name}"), bytes)),
-                Err(e) => diags.error(
-                    &path,
-                    0,
-                    format!("cannot read: {e}"),
-                    "check the file's permissions",
-                ),
+                Err(e) => diags.error(&path, 0, format!("cannot read: {e}"), "check the file's permissions"),
             }
         }
-        Some(Theme {
-            tera,
-            strings,
-            statics,
-        })
+        Some(Theme { tera, strings, statics })
     }
 
     fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
-        self.tera
-            .render(template, ctx)
-            .map(String::into_bytes)
-            .map_err(|e| RenderError::Template {
-                template: template.to_owned(),
-                page: page.to_owned(),
-                message: error_chain(&e),
-            })
+        self.tera.render(template, ctx).map(String::into_bytes).map_err(|e| RenderError::Template {
+            template: template.to_owned(),
+            page: page.to_owned(),
+            message: error_chain(&e),
+        })
     }
 }
 
@@ -165,8 +146,8 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum BlockView {
-    Prose { html: String },
-    Section { anchor: String, title: String },
+    Prose { html: String, fallback_lang: Option<String> },
+    Section { anchor: String, title: String, fallback_lang: Option<String> },
     Requirement(RequirementView),
 }
 
@@ -183,6 +164,14 @@ struct RequirementView {
     commodities: Vec<&'static str>,
     body_html: String,
     guidance_html: Option<String>,
+    /// current, outdated or missing (always current in the source language).
+    status: &'static str,
+    /// The language of the text shown when it is not the page's.
+    fallback_lang: Option<String>,
+    /// For an outdated translation: the current English text.
+    english_href: Option<String>,
+    /// For an outdated translation: where to see what changed in English.
+    changes_href: Option<String>,
 }
 
 /// A link to the same page in another version, for the version switcher.
@@ -195,81 +184,148 @@ struct VersionLink {
     same_page: bool,
 }
 
-/// Renders the whole site for the English source language.
+/// A link to the same page in another language, for the language switcher.
+#[derive(Serialize)]
+struct LanguageLink {
+    code: String,
+    native_name: String,
+    href: String,
+    current: bool,
+}
+
+/// Deep-merges `over` into `base`: translated strings over the English ones.
+fn merge_strings(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(k) {
+                    Some(slot) if slot.is_object() => merge_strings(slot, v),
+                    Some(slot) if v.is_string() => *slot = v.clone(),
+                    _ => {}
+                }
+            }
+        }
+        (b, o) if o.is_string() => *b = o.clone(),
+        _ => {}
+    }
+}
+
+/// What every page of one language shares.
+struct LangContext<'a> {
+    project: &'a Project,
+    theme: &'a Theme,
+    language: Language,
+    languages: &'a [Language],
+    strings: Value,
+    localizer: Localizer<'a>,
+}
+
+impl LangContext<'_> {
+    fn code(&self) -> &str {
+        &self.language.code
+    }
+
+    fn base(&self, page: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("root", &urls::to_root(page));
+        ctx.insert("page", page);
+        ctx.insert("lang", &self.language.code);
+        ctx.insert("dir", self.language.dir.as_str());
+        ctx.insert("source_lang", &self.project.standard.source_language);
+        ctx.insert("t", &self.strings);
+        ctx.insert("standard", &self.project.standard);
+        ctx
+    }
+
+    /// Links to `page_in(lang)` in every language.
+    fn language_links(&self, page_in: &dyn Fn(&str) -> String) -> Vec<LanguageLink> {
+        self.languages
+            .iter()
+            .map(|l| LanguageLink {
+                code: l.code.clone(),
+                native_name: l.native_name.clone(),
+                href: page_in(&l.code),
+                current: l.code == self.language.code,
+            })
+            .collect()
+    }
+}
+
+/// Renders the whole site: every edition (version and language), the front
+/// page, `latest/` redirects, the 404 page, the sitemap and the API index.
 pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, RenderError> {
     let mut files = SiteFiles::new();
-    let lang = project.standard.source_language.as_str();
     let latest = project.latest();
+    let languages = project.languages();
+    let source = project.standard.source_language.as_str();
 
     for (path, bytes) in &theme.statics {
         files.insert(path.clone(), bytes.clone());
     }
 
-    // The front page.
-    let page = "index.html".to_owned();
-    let mut ctx = base_context(project, theme, &page, lang);
-    let editions: Vec<Value> = project
-        .versions
-        .iter()
-        .rev()
-        .map(|v| json!({ "id": v.id, "date": v.date, "status": v.status.as_str(), "href": urls::edition_home(lang, &v.id), "latest": Some(v.id.as_str()) == latest.map(|l| l.id.as_str()) }))
-        .collect();
-    ctx.insert("editions", &editions);
-    ctx.insert(
-        "notice_html",
-        &markdown::to_html(&project.standard.notice, &|_| None),
-    );
-    files.insert(page.clone(), theme.render("index.html", &page, &ctx)?);
+    let mut coverage = BTreeMap::new();
+    for language in &languages {
+        let mut strings = theme.strings.clone();
+        if let Some(t) = project.translation(&language.code) {
+            merge_strings(&mut strings, &serde_json::to_value(&t.strings).unwrap_or_default());
+        }
+        let lc = LangContext {
+            project,
+            theme,
+            language: language.clone(),
+            languages: &languages,
+            strings,
+            localizer: Localizer::new(project, &language.code),
+        };
+        for version in &project.versions {
+            let c = render_edition(&lc, version, &mut files)?;
+            coverage.insert((version.id.clone(), language.code.clone()), c);
+        }
+        if let Some(latest) = latest {
+            let code = lc.code();
+            let mut targets = vec![(urls::edition_home(code, "latest"), urls::edition_home(code, &latest.id))];
+            for c in &latest.chapters {
+                targets.push((urls::chapter(code, "latest", &c.slug), urls::chapter(code, &latest.id, &c.slug)));
+            }
+            for (from, to) in targets {
+                let mut ctx = lc.base(&from);
+                ctx.insert("target", &format!("{}{}", urls::to_root(&from), to));
+                files.insert(from.clone(), theme.render("redirect.html", &from, &ctx)?);
+            }
+        }
+        if language.code == source {
+            // The front page and the 404 page, in the source language.
+            let page = "index.html".to_owned();
+            let mut ctx = lc.base(&page);
+            let editions: Vec<Value> = languages
+                .iter()
+                .map(|l| {
+                    let versions: Vec<Value> = project
+                        .versions
+                        .iter()
+                        .rev()
+                        .map(|v| json!({ "id": v.id, "date": v.date, "status": v.status.as_str(), "href": urls::edition_home(&l.code, &v.id), "latest": Some(v.id.as_str()) == latest.map(|x| x.id.as_str()) }))
+                        .collect();
+                    json!({ "code": l.code, "name": l.name, "native_name": l.native_name, "dir": l.dir.as_str(), "versions": versions })
+                })
+                .collect();
+            ctx.insert("languages", &editions);
+            ctx.insert("notice_html", &markdown::to_html(&project.standard.notice, &|_| None));
+            files.insert(page.clone(), theme.render("index.html", &page, &ctx)?);
 
-    for version in &project.versions {
-        render_edition(project, theme, version, lang, &mut files)?;
+            let page = "404.html".to_owned();
+            let mut ctx = lc.base(&page);
+            ctx.insert("root", "/");
+            files.insert(page.clone(), theme.render("404.html", &page, &ctx)?);
+        }
     }
 
-    if let Some(latest) = latest {
-        let mut targets = vec![(
-            urls::edition_home(lang, "latest"),
-            urls::edition_home(lang, &latest.id),
-        )];
-        for c in &latest.chapters {
-            targets.push((
-                urls::chapter(lang, "latest", &c.slug),
-                urls::chapter(lang, &latest.id, &c.slug),
-            ));
-        }
-        for (from, to) in targets {
-            let mut ctx = base_context(project, theme, &from, lang);
-            ctx.insert("target", &format!("{}{}", urls::to_root(&from), to));
-            files.insert(from.clone(), theme.render("redirect.html", &from, &ctx)?);
-        }
-    }
-
-    let page = "404.html".to_owned();
-    let mut ctx = base_context(project, theme, &page, lang);
-    ctx.insert("root", "/");
-    files.insert(page.clone(), theme.render("404.html", &page, &ctx)?);
-
-    files.insert("sitemap.xml".into(), sitemap(project, &files));
-    files.insert(urls::API_INDEX.into(), api::index_json(project));
+    files.insert("sitemap.xml".into(), sitemap(project, &languages, &files));
+    files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage));
     Ok(files)
 }
 
-fn base_context(project: &Project, theme: &Theme, page: &str, lang: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("root", &urls::to_root(page));
-    ctx.insert("page", page);
-    ctx.insert("lang", lang);
-    ctx.insert("dir", "ltr");
-    ctx.insert("t", &theme.strings);
-    ctx.insert("standard", &project.standard);
-    ctx
-}
-
-fn version_links(
-    project: &Project,
-    lang: &str,
-    here: &Version,
-    slug: Option<&str>,
-) -> Vec<VersionLink> {
+fn version_links(project: &Project, lang: &str, here: &Version, slug: Option<&str>) -> Vec<VersionLink> {
     project
         .versions
         .iter()
@@ -291,115 +347,164 @@ fn version_links(
         .collect()
 }
 
-fn render_edition(
-    project: &Project,
-    theme: &Theme,
-    version: &Version,
-    lang: &str,
-    files: &mut SiteFiles,
-) -> Result<(), RenderError> {
+/// Renders one edition; returns its translation coverage.
+fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) -> Result<Coverage, RenderError> {
+    let project = lc.project;
+    let code = lc.code();
     let index = version.requirement_index();
     let latest = project.latest();
-    let toc: Vec<Value> = version
-        .chapters
+    let chapters: Vec<LocalChapter> = version.chapters.iter().map(|c| lc.localizer.chapter(version, c)).collect();
+    let requirements: BTreeMap<&str, LocalRequirement> =
+        lc.localizer.requirements(version).into_iter().map(|r| (r.source.id.as_str(), r)).collect();
+    let coverage = Coverage::of(&requirements.values().cloned().collect::<Vec<_>>());
+
+    let toc: Vec<Value> = chapters
         .iter()
-        .map(|c| {
-            let sections: Vec<Value> = c.sections().map(|s| json!({ "anchor": s.anchor, "title": s.title })).collect();
-            json!({ "slug": c.slug, "title": c.title, "kind": c.kind, "href": urls::chapter(lang, &version.id, &c.slug), "sections": sections, "requirements": c.requirements().count() })
+        .map(|lch| {
+            let c = lch.source;
+            let mut n = 0;
+            let mut sections = Vec::new();
+            for b in c.blocks.iter().filter(|b| !matches!(b, Block::Requirement(_))) {
+                if let Block::Section(s) = b {
+                    sections.push(json!({ "anchor": s.anchor, "title": lch.prose(n).0 }));
+                }
+                n += 1;
+            }
+            json!({ "slug": c.slug, "title": lch.title(), "kind": c.kind, "href": urls::chapter(code, &version.id, &c.slug), "sections": sections, "requirements": c.requirements().count() })
         })
         .collect();
     let edition_ctx = |page: &str, slug: Option<&str>| {
-        let mut ctx = base_context(project, theme, page, lang);
-        ctx.insert("version", &json!({ "id": version.id, "date": version.date, "status": version.status.as_str(), "home": urls::edition_home(lang, &version.id) }));
-        ctx.insert("versions", &version_links(project, lang, version, slug));
+        let mut ctx = lc.base(page);
+        ctx.insert("version", &json!({ "id": version.id, "date": version.date, "status": version.status.as_str(), "home": urls::edition_home(code, &version.id) }));
+        ctx.insert("versions", &version_links(project, code, version, slug));
         ctx.insert(
             "latest",
             &latest.filter(|l| l.id != version.id).map(|l| {
                 let href = slug
                     .and_then(|s| l.chapter(s))
-                    .map(|c| urls::chapter(lang, &l.id, &c.slug))
-                    .unwrap_or_else(|| urls::edition_home(lang, &l.id));
+                    .map(|c| urls::chapter(code, &l.id, &c.slug))
+                    .unwrap_or_else(|| urls::edition_home(code, &l.id));
                 json!({ "id": l.id, "href": href })
             }),
         );
+        let page_in = |l: &str| match slug {
+            Some(s) => urls::chapter(l, &version.id, s),
+            None => urls::edition_home(l, &version.id),
+        };
+        ctx.insert("language_links", &lc.language_links(&page_in));
         ctx.insert("toc", &toc);
+        ctx.insert("coverage", &coverage);
+        ctx.insert("is_translation", &!lc.localizer.is_source());
         ctx
     };
 
-    let page = urls::edition_home(lang, &version.id);
+    let page = urls::edition_home(code, &version.id);
     let mut ctx = edition_ctx(&page, None);
     ctx.insert("requirement_count", &version.requirements().count());
-    files.insert(page.clone(), theme.render("edition.html", &page, &ctx)?);
+    files.insert(page.clone(), lc.theme.render("edition.html", &page, &ctx)?);
 
-    for (i, chapter) in version.chapters.iter().enumerate() {
-        let page = urls::chapter(lang, &version.id, &chapter.slug);
+    let source = project.standard.source_language.as_str();
+    for (i, lch) in chapters.iter().enumerate() {
+        let chapter = lch.source;
+        let page = urls::chapter(code, &version.id, &chapter.slug);
         let root = urls::to_root(&page);
-        let resolve = |id: &str| {
-            index
-                .get(id)
-                .map(|slug| format!("{root}{}", urls::requirement(lang, &version.id, slug, id)))
-        };
-        let blocks: Vec<BlockView> = chapter
-            .blocks
-            .iter()
-            .map(|b| block_view(b, &resolve))
-            .collect();
+        let resolve =
+            |id: &str| index.get(id).map(|slug| format!("{root}{}", urls::requirement(code, &version.id, slug, id)));
+        let fallback = |is_english: bool| (is_english && code != source).then(|| source.to_owned());
+        let mut blocks = Vec::new();
+        let mut n = 0;
+        for block in &chapter.blocks {
+            let view = match block {
+                Block::Prose { .. } => {
+                    let (text, english) = lch.prose(n);
+                    n += 1;
+                    BlockView::Prose { html: markdown::to_html(text, &resolve), fallback_lang: fallback(english) }
+                }
+                Block::Section(s) => {
+                    let (title, english) = lch.prose(n);
+                    n += 1;
+                    BlockView::Section {
+                        anchor: s.anchor.clone(),
+                        title: title.to_owned(),
+                        fallback_lang: fallback(english),
+                    }
+                }
+                Block::Requirement(r) => {
+                    let local = &requirements[r.id.as_str()];
+                    let outdated = local.status == TranslationStatus::Outdated;
+                    let english_href = outdated
+                        .then(|| format!("{root}{}", urls::requirement(source, &version.id, &chapter.slug, &r.id)));
+                    let changes_href = match (&local.translated_from, outdated) {
+                        (Some(from), true) if *from != version.id => {
+                            Some(format!("{root}{}", urls::requirement_history(source, &r.id, version)))
+                        }
+                        _ => None,
+                    };
+                    BlockView::Requirement(RequirementView {
+                        id: r.id.clone(),
+                        anchor: urls::requirement_anchor(&r.id),
+                        title: local.title().to_owned(),
+                        applies_to: r.meta.applies_to.iter().map(|v| v.name()).collect(),
+                        level: r.meta.level.name(),
+                        timeframe: r.meta.timeframe.name(),
+                        oecd: r.meta.oecd.iter().map(|v| v.name()).collect(),
+                        commodities: r.meta.commodities.iter().map(|v| v.name()).collect(),
+                        body_html: markdown::to_html(local.body(), &resolve),
+                        guidance_html: local.guidance().map(|g| markdown::to_html(g, &resolve)),
+                        status: local.status.as_str(),
+                        fallback_lang: fallback(local.is_fallback()),
+                        english_href,
+                        changes_href,
+                    })
+                }
+            };
+            blocks.push(view);
+        }
         let mut ctx = edition_ctx(&page, Some(&chapter.slug));
-        ctx.insert("chapter", &json!({ "slug": chapter.slug, "title": chapter.title, "kind": chapter.kind, "module": chapter.module }));
-        ctx.insert("blocks", &blocks);
-        let nav = |c: Option<&Chapter>| {
-            c.map(
-                |c| json!({ "title": c.title, "href": urls::chapter(lang, &version.id, &c.slug) }),
-            )
-        };
         ctx.insert(
-            "prev",
-            &nav(i.checked_sub(1).and_then(|j| version.chapters.get(j))),
+            "chapter",
+            &json!({ "slug": chapter.slug, "title": lch.title(), "kind": chapter.kind, "module": chapter.module, "status": lch.status.as_str(), "english_href": urls::chapter(source, &version.id, &chapter.slug) }),
         );
-        ctx.insert("next", &nav(version.chapters.get(i + 1)));
-        files.insert(page.clone(), theme.render("chapter.html", &page, &ctx)?);
+        ctx.insert("blocks", &blocks);
+        let nav = |j: Option<usize>| {
+            j.and_then(|j| chapters.get(j))
+                .map(|c| json!({ "title": c.title(), "href": urls::chapter(code, &version.id, &c.source.slug) }))
+        };
+        ctx.insert("prev", &nav(i.checked_sub(1)));
+        ctx.insert("next", &nav(Some(i + 1)));
+        files.insert(page.clone(), lc.theme.render("chapter.html", &page, &ctx)?);
     }
-    Ok(())
+    Ok(coverage)
 }
 
-fn block_view(block: &Block, resolve: &dyn Fn(&str) -> Option<String>) -> BlockView {
-    match block {
-        Block::Prose { text, .. } => BlockView::Prose {
-            html: markdown::to_html(text, resolve),
-        },
-        Block::Section(s) => BlockView::Section {
-            anchor: s.anchor.clone(),
-            title: s.title.clone(),
-        },
-        Block::Requirement(r) => BlockView::Requirement(RequirementView {
-            id: r.id.clone(),
-            anchor: urls::requirement_anchor(&r.id),
-            title: r.title.clone(),
-            applies_to: r.meta.applies_to.iter().map(|v| v.name()).collect(),
-            level: r.meta.level.name(),
-            timeframe: r.meta.timeframe.name(),
-            oecd: r.meta.oecd.iter().map(|v| v.name()).collect(),
-            commodities: r.meta.commodities.iter().map(|v| v.name()).collect(),
-            body_html: markdown::to_html(&r.body, resolve),
-            guidance_html: r.guidance.as_deref().map(|g| markdown::to_html(g, resolve)),
-        }),
-    }
-}
-
-fn sitemap(project: &Project, files: &SiteFiles) -> Vec<u8> {
+fn sitemap(project: &Project, languages: &[Language], files: &SiteFiles) -> Vec<u8> {
     let base = project.standard.base_url.trim_end_matches('/');
+    let loc = |path: &str| markdown::escape(&format!("{base}{}", urls::site_path(path)));
     let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     for path in files.keys() {
         let is_page = path.ends_with(".html") && path != "404.html" && !path.contains("/latest/");
-        if is_page {
-            out.push_str(&format!(
-                "  <url><loc>{}{}</loc></url>\n",
-                markdown::escape(base),
-                markdown::escape(&urls::site_path(path))
-            ));
+        if !is_page {
+            continue;
         }
+        out.push_str(&format!("  <url><loc>{}</loc>", loc(path)));
+        // Alternates: the same page in every language, when the page is per language.
+        if let Some((lang, rest)) = path.split_once('/') {
+            if languages.iter().any(|l| l.code == lang) {
+                for l in languages {
+                    let alt = format!("{}/{rest}", l.code);
+                    if files.contains_key(&alt) {
+                        out.push_str(&format!(
+                            "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                            markdown::escape(&l.code),
+                            loc(&alt)
+                        ));
+                    }
+                }
+            }
+        }
+        out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
     out.into_bytes()
