@@ -107,6 +107,11 @@ pub fn to_plain_text(text: &str) -> String {
     collapsed.join(" ")
 }
 
+/// Collapses every run of whitespace to one space and trims the ends.
+pub fn normalise_ws(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

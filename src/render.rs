@@ -42,6 +42,7 @@ pub enum RenderError {
 pub struct Theme {
     tera: Tera,
     strings: Value,
+    english: toml::Table,
     statics: Vec<(String, Vec<u8>)>,
 }
 
@@ -81,6 +82,7 @@ impl Theme {
         let strings_file = dir.join("strings.toml");
         let strings: toml::Table = read_source(&strings_file, diags)
             .and_then(|t| parse_toml(&t, &strings_file, 1, "interface strings", diags))?;
+        let english = strings.clone();
         let strings = serde_json::to_value(strings).ok()?;
 
         let static_dir = dir.join("static");
@@ -92,7 +94,12 @@ impl Theme {
                 Err(e) => diags.error(&path, 0, format!("cannot read: {e}"), "check the file's permissions"),
             }
         }
-        Some(Theme { tera, strings, statics })
+        Some(Theme { tera, strings, english, statics })
+    }
+
+    /// The English interface strings, as theme/strings.toml gives them.
+    pub fn english_strings(&self) -> &toml::Table {
+        &self.english
     }
 
     fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
