@@ -116,3 +116,80 @@ pub fn index_json(project: &Project, coverage: &BTreeMap<(String, String), Cover
     bytes.push(b'\n');
     bytes
 }
+
+/// A diff as data: `api/diff/<from>...<to>/<lang>.json`.
+#[derive(Serialize)]
+pub struct DiffExport<'a> {
+    /// The export format's version.
+    pub format_version: &'static str,
+    /// The schema this file follows.
+    #[serde(rename = "$schema")]
+    pub schema: &'static str,
+    /// The earlier version.
+    pub from: &'a str,
+    /// The later version.
+    pub to: &'a str,
+    /// The language of the texts.
+    pub lang: &'a str,
+    /// How many requirements had each kind of change.
+    pub counts: BTreeMap<&'static str, usize>,
+    /// Every requirement that changed.
+    pub changes: Vec<DiffEntry<'a>>,
+}
+
+/// One changed requirement in a diff export.
+#[derive(Serialize)]
+pub struct DiffEntry<'a> {
+    /// ID in the later version (null when removed).
+    pub id: Option<&'a str>,
+    /// ID in the earlier version (null when added).
+    pub old_id: Option<&'a str>,
+    /// added, removed, modified or renumbered.
+    pub change: &'static str,
+    /// Whether title, body or guidance changed.
+    pub text_changed: bool,
+    /// Word operations on the title.
+    pub title: &'a [crate::diff::WordOp],
+    /// Word operations on the body.
+    pub body: &'a [crate::diff::WordOp],
+    /// Word operations on the guidance.
+    pub guidance: &'a [crate::diff::WordOp],
+    /// Metadata changes.
+    pub metadata: &'a [crate::diff::MetaChange],
+    /// The amendment entries (with rationale) that declare the change.
+    pub amendments: &'a [crate::diff::AmendmentRef],
+}
+
+/// The schema URL of diff exports.
+pub const DIFF_SCHEMA: &str = "/api/schema/diff.schema.json";
+
+/// Serialises a diff for programs (unchanged requirements are left out).
+pub fn diff_json(d: &crate::diff::VersionDiff, lang: &str) -> Vec<u8> {
+    let export = DiffExport {
+        format_version: FORMAT_VERSION,
+        schema: DIFF_SCHEMA,
+        from: &d.from,
+        to: &d.to,
+        lang,
+        counts: d.counts(),
+        changes: d
+            .changes
+            .iter()
+            .filter(|c| c.change != crate::diff::ChangeKind::Unchanged)
+            .map(|c| DiffEntry {
+                id: c.id.as_deref(),
+                old_id: c.old_id.as_deref(),
+                change: c.change.as_str(),
+                text_changed: c.text_changed,
+                title: &c.title_ops,
+                body: &c.body_ops,
+                guidance: &c.guidance_ops,
+                metadata: &c.meta,
+                amendments: &c.amendments,
+            })
+            .collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&export).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}

@@ -181,7 +181,17 @@ fn link_len(s: &str) -> Option<usize> {
 pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
     let old_tokens = tokens(old);
     let new_tokens = tokens(new);
-    let diff = TextDiff::configure().algorithm(Algorithm::Patience).diff_slices(&old_tokens, &new_tokens);
+    // Compare with every run of whitespace alike, so reflowed lines are equal.
+    fn key<'t>(t: &&'t str) -> &'t str {
+        match t.trim().is_empty() {
+            true if t.matches('\n').count() > 1 => "\n\n",
+            true => " ",
+            false => t,
+        }
+    }
+    let old_keys: Vec<&str> = old_tokens.iter().map(key).collect();
+    let new_keys: Vec<&str> = new_tokens.iter().map(key).collect();
+    let diff = TextDiff::configure().algorithm(Algorithm::Patience).diff_slices(&old_keys, &new_keys);
     let mut ops: Vec<WordOp> = Vec::new();
     let mut push = |op: &'static str, parts: &[&str]| {
         let text: String = parts.concat();
@@ -195,7 +205,7 @@ pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
     };
     for op in diff.ops() {
         match *op {
-            DiffOp::Equal { old_index, len, .. } => push("equal", &old_tokens[old_index..old_index + len]),
+            DiffOp::Equal { new_index, len, .. } => push("equal", &new_tokens[new_index..new_index + len]),
             DiffOp::Delete { old_index, old_len, .. } => push("delete", &old_tokens[old_index..old_index + old_len]),
             DiffOp::Insert { new_index, new_len, .. } => push("insert", &new_tokens[new_index..new_index + new_len]),
             DiffOp::Replace { old_index, old_len, new_index, new_len } => {
@@ -356,8 +366,37 @@ fn amendments_for(
     out
 }
 
-/// Compares two versions of the standard.
+/// The text of a requirement as one language shows it.
+#[derive(Debug, Clone)]
+pub struct ShownText {
+    /// The title.
+    pub title: String,
+    /// The body.
+    pub body: String,
+    /// The guidance.
+    pub guidance: Option<String>,
+}
+
+impl ShownText {
+    /// The English text of `r`.
+    pub fn of(r: &Requirement) -> Self {
+        ShownText { title: r.title.clone(), body: r.body.clone(), guidance: r.guidance.clone() }
+    }
+}
+
+/// Compares two versions of the standard, in English.
 pub fn compare(project: &Project, from: &Version, to: &Version) -> VersionDiff {
+    compare_in(project, from, to, &|_, r| ShownText::of(r))
+}
+
+/// Compares two versions; changes are classified on the English text, and
+/// word operations are computed on the text `shown` gives (a translation).
+pub fn compare_in(
+    project: &Project,
+    from: &Version,
+    to: &Version,
+    shown: &dyn Fn(&Version, &Requirement) -> ShownText,
+) -> VersionDiff {
     let map = id_map(project, from, to);
     let matched_old: BTreeSet<&String> = map.values().collect();
     let module_of = |id: &str| id.split('.').next().unwrap_or("").to_owned();
@@ -382,17 +421,18 @@ pub fn compare(project: &Project, from: &Version, to: &Version) -> VersionDiff {
                         removed_after: &mut BTreeMap<Option<String>, Vec<&Requirement>>,
                         changes: &mut Vec<RequirementChange>| {
         for r in removed_after.remove(&after).unwrap_or_default() {
+            let t = shown(from, r);
             changes.push(RequirementChange {
                 id: None,
                 old_id: Some(r.id.clone()),
                 change: ChangeKind::Removed,
                 module: module_of(&r.id),
-                old_title: Some(r.title.clone()),
+                old_title: Some(t.title.clone()),
                 new_title: None,
                 text_changed: true,
-                title_ops: vec![WordOp { op: "delete", text: r.title.clone() }],
-                body_ops: vec![WordOp { op: "delete", text: r.body.trim_end().to_owned() }],
-                guidance_ops: r
+                title_ops: vec![WordOp { op: "delete", text: t.title.clone() }],
+                body_ops: vec![WordOp { op: "delete", text: t.body.trim_end().to_owned() }],
+                guidance_ops: t
                     .guidance
                     .iter()
                     .map(|g| WordOp { op: "delete", text: g.trim_end().to_owned() })
@@ -405,6 +445,7 @@ pub fn compare(project: &Project, from: &Version, to: &Version) -> VersionDiff {
     emit_removed(None, &mut removed_after, &mut changes);
     for (_, r) in to.requirements() {
         let old = map.get(&r.id).and_then(|o| from.requirement(o)).map(|(_, o)| o);
+        let new_text = shown(to, r);
         let change = match old {
             None => RequirementChange {
                 id: Some(r.id.clone()),
@@ -412,11 +453,11 @@ pub fn compare(project: &Project, from: &Version, to: &Version) -> VersionDiff {
                 change: ChangeKind::Added,
                 module: module_of(&r.id),
                 old_title: None,
-                new_title: Some(r.title.clone()),
+                new_title: Some(new_text.title.clone()),
                 text_changed: true,
-                title_ops: vec![WordOp { op: "insert", text: r.title.clone() }],
-                body_ops: vec![WordOp { op: "insert", text: r.body.trim_end().to_owned() }],
-                guidance_ops: r
+                title_ops: vec![WordOp { op: "insert", text: new_text.title.clone() }],
+                body_ops: vec![WordOp { op: "insert", text: new_text.body.trim_end().to_owned() }],
+                guidance_ops: new_text
                     .guidance
                     .iter()
                     .map(|g| WordOp { op: "insert", text: g.trim_end().to_owned() })
@@ -437,6 +478,7 @@ pub fn compare(project: &Project, from: &Version, to: &Version) -> VersionDiff {
                 } else {
                     ChangeKind::Unchanged
                 };
+                let (r_id, o_id) = (r.id.clone(), o.id.clone());
                 let diff_or_equal = |a: &str, b: &str| {
                     if text_changed {
                         word_diff(a.trim_end(), b.trim_end())
@@ -444,11 +486,12 @@ pub fn compare(project: &Project, from: &Version, to: &Version) -> VersionDiff {
                         vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
                     }
                 };
+                let (o, r) = (shown(from, o), &new_text);
                 RequirementChange {
-                    id: Some(r.id.clone()),
-                    old_id: Some(o.id.clone()),
+                    id: Some(r_id.clone()),
+                    old_id: Some(o_id),
                     change: kind,
-                    module: module_of(&r.id),
+                    module: module_of(&r_id),
                     old_title: Some(o.title.clone()),
                     new_title: Some(r.title.clone()),
                     text_changed,
@@ -462,7 +505,7 @@ pub fn compare(project: &Project, from: &Version, to: &Version) -> VersionDiff {
                     amendments: if kind == ChangeKind::Unchanged {
                         Vec::new()
                     } else {
-                        amendments_for(project, from, to, &lineage_ids(to, &r.id))
+                        amendments_for(project, from, to, &lineage_ids(to, &r_id))
                     },
                 }
             }

@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod status;
 pub mod urls;
 pub mod write;
 

@@ -54,6 +54,8 @@ pub struct LocalRequirement<'a> {
     pub found_in: Option<&'a str>,
     /// The English version whose text the translation was made from, when known.
     pub translated_from: Option<String>,
+    /// The requirement's ID in that version.
+    pub translated_from_id: Option<String>,
 }
 
 impl LocalRequirement<'_> {
@@ -180,6 +182,7 @@ impl<'a> Localizer<'a> {
             translation: None,
             found_in: None,
             translated_from: None,
+            translated_from_id: None,
         };
         if self.is_source() {
             return local;
@@ -233,7 +236,9 @@ impl<'a> Localizer<'a> {
         local.status = status;
         local.translation = Some(t);
         local.found_in = self.project.versions.iter().find(|v| v.id == found_in).map(|v| v.id.as_str());
-        local.translated_from = self.english.get(&t.source).and_then(|list| list.last()).map(|(v, _)| (*v).to_owned());
+        let from = self.english.get(&t.source).and_then(|list| list.last());
+        local.translated_from = from.map(|(v, _)| (*v).to_owned());
+        local.translated_from_id = from.map(|(_, id)| (*id).to_owned());
         local
     }
 
