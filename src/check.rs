@@ -208,7 +208,7 @@ pub fn check_translations(project: &Project, english_strings: Option<&toml::Tabl
                     );
                     continue;
                 };
-                if chapter.source.is_none() {
+                if chapter.source.is_none() && !chapter.untranslated {
                     diags.warning(
                         &chapter.file,
                         1,

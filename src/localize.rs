@@ -132,6 +132,7 @@ fn text_of(b: &Block) -> &str {
 /// Everything needed to localise the editions of one language.
 pub struct Localizer<'a> {
     project: &'a Project,
+    is_source: bool,
     lang: Option<&'a LanguageSource>,
     /// English fingerprint -> (version, id), oldest first.
     english: BTreeMap<String, Vec<(&'a str, &'a str)>>,
@@ -145,7 +146,7 @@ impl<'a> Localizer<'a> {
     /// A localiser for the language `code`; for the source language every
     /// requirement is current and shown in English.
     pub fn new(project: &'a Project, code: &str) -> Self {
-        let lang = project.translation(code);
+        let lang = project.translation(code).filter(|_| code != project.standard.source_language);
         let mut english: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
         let mut by_source: BTreeMap<&str, Vec<(&str, &TranslatedRequirement)>> = BTreeMap::new();
         let mut by_id = BTreeMap::new();
@@ -164,12 +165,13 @@ impl<'a> Localizer<'a> {
                 }
             }
         }
-        Localizer { project, lang, english, by_source, by_id }
+        let is_source = code == project.standard.source_language;
+        Localizer { project, is_source, lang, english, by_source, by_id }
     }
 
     /// Whether this is the source language.
     pub fn is_source(&self) -> bool {
-        self.lang.is_none()
+        self.is_source
     }
 
     /// Resolves requirement `r` of `version`.
@@ -244,11 +246,14 @@ impl<'a> Localizer<'a> {
 
     /// Resolves chapter `c` of `version`: its title and prose.
     pub fn chapter(&self, version: &'a Version, c: &'a Chapter) -> LocalChapter<'a> {
-        let Some(lang) = self.lang else {
+        if self.is_source {
             return LocalChapter { source: c, status: TranslationStatus::Current, translation: None };
+        }
+        let Some(lang) = self.lang else {
+            return LocalChapter { source: c, status: TranslationStatus::Missing, translation: None };
         };
         let fp = fingerprint::of_chapter(c);
-        let own = lang.versions.get(&version.id).and_then(|chs| chs.get(&c.slug));
+        let own = lang.versions.get(&version.id).and_then(|chs| chs.get(&c.slug)).filter(|t| !t.untranslated);
         let fresh = |t: &TranslatedChapter| t.source.as_deref().is_none_or(|s| s == fp);
         if let Some(t) = own.filter(|t| fresh(t)) {
             return LocalChapter { source: c, status: TranslationStatus::Current, translation: Some(t) };

@@ -10,6 +10,14 @@ use craftpub::diff::{self, ShownText};
 use craftpub::localize::Localizer;
 use craftpub::status::ops_to_terminal;
 
+/// Prints a line to stdout, ignoring a closed pipe (e.g. `craftpub diff | head`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 /// Publishes the CRAFT Code: versions, diffs, translations, search and exports.
 #[derive(Parser)]
 #[command(name = "craftpub", version, about)]
@@ -127,7 +135,7 @@ fn print_diagnostics(diags: &Diagnostics, format: CheckFormat) {
                 "warnings": diags.warning_count(),
                 "diagnostics": diags.sorted(),
             });
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            out!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
         }
         CheckFormat::Github => {
             // https://docs.github.com/actions/reference/workflow-commands-for-github-actions
@@ -136,7 +144,7 @@ fn print_diagnostics(diags: &Diagnostics, format: CheckFormat) {
             for d in diags.sorted() {
                 let level = if d.severity == Severity::Error { "error" } else { "warning" };
                 let line = if d.line > 0 { format!(",line={}", d.line) } else { String::new() };
-                println!(
+                out!(
                     "::{level} file={}{line},title={}::{}",
                     esc_prop(&d.file.to_string_lossy()),
                     esc_prop("craftpub check"),
@@ -210,13 +218,18 @@ fn main() -> ExitCode {
             }
             let report = craftpub::status::report(&root, &project, lang.as_deref(), version.as_deref());
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Json => out!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
                 Format::Text => {
                     let colour = std::io::stdout().is_terminal();
                     for e in &report {
-                        println!(
+                        out!(
                             "{} {}: {} current, {} outdated, {} missing (of {})",
-                            e.lang, e.version, e.coverage.current, e.coverage.outdated, e.coverage.missing, e.total
+                            e.lang,
+                            e.version,
+                            e.coverage.current,
+                            e.coverage.outdated,
+                            e.coverage.missing,
+                            e.total
                         );
                         for o in &e.outdated {
                             let from = o
@@ -224,15 +237,15 @@ fn main() -> ExitCode {
                                 .as_deref()
                                 .map(|v| format!(", translated from {v}"))
                                 .unwrap_or_default();
-                            println!("  outdated {} {} ({}:{}{from})", o.id, o.title, o.file, o.line);
+                            out!("  outdated {} {} ({}:{}{from})", o.id, o.title, o.file, o.line);
                             if !o.english_changes.is_empty() {
                                 for line in ops_to_terminal(&o.english_changes, colour).lines() {
-                                    println!("      {line}");
+                                    out!("      {line}");
                                 }
                             }
                         }
                         for m in &e.missing {
-                            println!("  missing  {} {}", m.id, m.title);
+                            out!("  missing  {} {}", m.id, m.title);
                         }
                     }
                 }
@@ -267,14 +280,18 @@ fn main() -> ExitCode {
             };
             let d = diff::compare_in(&project, a, b, &shown);
             match format {
-                Format::Json => println!(
+                Format::Json => out!(
                     "{}",
                     String::from_utf8_lossy(&craftpub::api::diff_json(
                         &d,
                         lang.as_deref().unwrap_or(&project.standard.source_language)
                     ))
                 ),
-                Format::Text => print!("{}", diff_text(&d, std::io::stdout().is_terminal())),
+                Format::Text => {
+                    use std::io::Write as _;
+                    let _ =
+                        std::io::stdout().lock().write_all(diff_text(&d, std::io::stdout().is_terminal()).as_bytes());
+                }
             }
             ExitCode::SUCCESS
         }

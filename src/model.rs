@@ -532,6 +532,8 @@ pub struct TranslatedChapter {
     pub title: String,
     /// Fingerprint of the English prose it translates, if given.
     pub source: Option<String>,
+    /// Marked untranslated by the scaffold: its title and prose are still English.
+    pub untranslated: bool,
     /// Prose and section headings in order (requirements are kept apart).
     pub blocks: Vec<Block>,
     /// The translated requirements, in file order.

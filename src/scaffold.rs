@@ -134,84 +134,78 @@ pub fn scaffold(
                     .collect()
             })
             .unwrap_or_default();
-        let mut blocks = String::new();
-        let mut added = 0;
-        for r in chapter.requirements() {
-            if present.iter().any(|p| *p == r.id) {
-                continue;
-            }
+        // The block to add for each requirement that needs work, by ID.
+        let mut to_add = std::collections::BTreeMap::new();
+        for r in chapter.requirements().filter(|r| !present.contains(&r.id)) {
             let local = localizer.requirement(version, r);
-            match (local.status, local.translation) {
-                (TranslationStatus::Current, _) => {}
+            let block = match (local.status, local.translation) {
+                (TranslationStatus::Current, _) => continue,
                 (TranslationStatus::Outdated, Some(t)) => {
-                    blocks.push_str(&requirement_block(
-                        &r.id,
-                        &t.title,
-                        &t.source,
-                        false,
-                        &t.body,
-                        t.guidance.as_deref(),
-                    ));
-                    added += 1;
+                    requirement_block(&r.id, &t.title, &t.source, false, &t.body, t.guidance.as_deref())
                 }
-                _ => {
-                    let fp = fingerprint::of_requirement(r);
-                    blocks.push_str(&requirement_block(&r.id, &r.title, &fp, true, &r.body, r.guidance.as_deref()));
-                    added += 1;
-                }
-            }
+                _ => requirement_block(&r.id, &r.title, &local.fingerprint, true, &r.body, r.guidance.as_deref()),
+            };
+            to_add.insert(r.id.clone(), block);
         }
-        if added == 0 {
-            continue;
-        }
-        report.added += added;
+        report.added += to_add.len();
         match existing {
             Some(mut text) => {
+                if to_add.is_empty() {
+                    continue;
+                }
                 if !text.ends_with('\n') {
                     text.push('\n');
                 }
                 text.push('\n');
-                text.push_str(&blocks);
+                for r in chapter.requirements() {
+                    if let Some(block) = to_add.get(&r.id) {
+                        text.push_str(block);
+                    }
+                }
                 write(&path, &text)?;
                 report.extended.push(path);
             }
             None => {
                 let local = localizer.chapter(version, chapter);
+                if to_add.is_empty() && local.status == TranslationStatus::Current {
+                    continue; // everything is reused from another version
+                }
                 let mut text = String::from("+++\n");
-                let title = local.title();
-                let _ = writeln!(text, "title = {}", toml::Value::String(title.to_owned()));
-                let source = match local.translation {
-                    Some(t) => t.source.clone(),
-                    None => None,
-                };
-                let source_fp = source.unwrap_or_default();
-                if !source_fp.is_empty() {
-                    let _ = writeln!(text, "source = \"{source_fp}\"");
-                } else if local.translation.is_none() {
-                    text.push_str("# untranslated: translate the title and text, then run\n");
-                    let _ = writeln!(
-                        text,
-                        "# craftpub translate {code} --version {} --mark-updated {}",
-                        version.id, chapter.slug
-                    );
+                let _ = writeln!(text, "title = {}", toml::Value::String(local.title().to_owned()));
+                match local.translation.and_then(|t| t.source.clone()) {
+                    Some(fp) => {
+                        let _ = writeln!(text, "source = \"{fp}\"");
+                    }
+                    None => {
+                        let fp = fingerprint::of_chapter(chapter);
+                        let _ = writeln!(
+                            text,
+                            "source = \"{fp}\"\nuntranslated = true   # remove once the title and text are translated"
+                        );
+                    }
                 }
                 text.push_str("+++\n\n");
+                // The English order: prose, headings and the requirements to add.
                 let mut n = 0;
-                for b in chapter.blocks.iter().filter(|b| !matches!(b, Block::Requirement(_))) {
-                    let (piece, _) = local.prose(n);
-                    n += 1;
+                for b in &chapter.blocks {
                     match b {
-                        Block::Section(_) => {
-                            let _ = writeln!(text, "## {piece}\n");
+                        Block::Requirement(r) => {
+                            if let Some(block) = to_add.get(&r.id) {
+                                text.push_str(block);
+                            }
                         }
-                        _ => {
-                            text.push_str(piece.trim_end());
+                        Block::Section(_) => {
+                            let _ = writeln!(text, "## {}\n", local.prose(n).0);
+                            n += 1;
+                        }
+                        Block::Prose { .. } => {
+                            text.push_str(local.prose(n).0.trim());
                             text.push_str("\n\n");
+                            n += 1;
                         }
                     }
                 }
-                text.push_str(&blocks);
-                write(&path, &text)?;
+                write(&path, &(text.trim_end().to_owned() + "\n"))?;
                 report.created.push(path);
             }
         }
@@ -386,11 +380,7 @@ fn set_chapter_source(text: &str, fp: &str) -> String {
     let Some(end) = rest.find("\n+++") else { return text.to_owned() };
     let front: Vec<&str> = rest[..end]
         .lines()
-        .filter(|l| {
-            !l.trim_start().starts_with("source")
-                && !l.trim_start().starts_with("# untranslated")
-                && !l.trim_start().starts_with("# craftpub translate")
-        })
+        .filter(|l| !l.trim_start().starts_with("source") && !l.trim_start().starts_with("untranslated"))
         .collect();
     format!("+++\n{}\nsource = \"{fp}\"{}", front.join("\n"), &rest[end..])
 }
@@ -410,7 +400,10 @@ mod tests {
 
     #[test]
     fn marking_a_chapter_sets_its_source() {
-        let out = set_chapter_source("+++\ntitle = \"Uno\"\n# untranslated: x\n+++\n\nTexto\n", "abcdefabcdefabcd");
+        let out = set_chapter_source(
+            "+++\ntitle = \"Uno\"\nsource = \"0000000000000000\"\nuntranslated = true   # remove\n+++\n\nTexto\n",
+            "abcdefabcdefabcd",
+        );
         assert_eq!(out, "+++\ntitle = \"Uno\"\nsource = \"abcdefabcdefabcd\"\n+++\n\nTexto\n");
     }
 }

@@ -28,6 +28,8 @@ struct LanguageToml {
 struct TranslatedFrontMatter {
     title: String,
     source: Option<Spanned<String>>,
+    #[serde(default)]
+    untranslated: bool,
 }
 
 /// Loads every language under `root/translations/`, sorted by code.
@@ -265,5 +267,12 @@ fn parse_translated_chapter(file: &Path, text: &str, diags: &mut Diagnostics) ->
             }
         }
     }
-    Some(TranslatedChapter { title: fm.title, source, blocks, requirements, file: file.to_path_buf() })
+    Some(TranslatedChapter {
+        title: fm.title,
+        source,
+        untranslated: fm.untranslated,
+        blocks,
+        requirements,
+        file: file.to_path_buf(),
+    })
 }
