@@ -639,3 +639,13 @@ pub fn lineages(project: &Project) -> (Vec<Lineage>, BTreeMap<(String, String), 
     }
     (out, index)
 }
+
+/// Finds what requirement `id` (an ID from any version) is called in
+/// `version`, following lineages: for cross-references in text carried over
+/// from another version. `None` when it has no counterpart there.
+pub fn id_in_version<'l>(lineages: &'l [Lineage], version: &str, id: &str) -> Option<&'l str> {
+    lineages
+        .iter()
+        .filter(|l| l.steps.iter().any(|(_, x)| x == id))
+        .find_map(|l| l.steps.iter().find(|(v, _)| v == version).map(|(_, x)| x.as_str()))
+}

@@ -247,6 +247,9 @@ fn main() -> ExitCode {
                         for m in &e.missing {
                             out!("  missing  {} {}", m.id, m.title);
                         }
+                        for c in &e.chapters {
+                            out!("  chapter {} ({}.md): title and text {}", c.title, c.slug, c.status.as_str());
+                        }
                     }
                 }
             }

@@ -14,6 +14,7 @@ use walkdir::WalkDir;
 
 use crate::api;
 use crate::diagnostics::Diagnostics;
+use crate::diff;
 use crate::load::{parse_toml, read_source};
 use crate::localize::{Coverage, LocalChapter, LocalRequirement, Localizer, TranslationStatus};
 use crate::markdown;
@@ -438,8 +439,13 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         let chapter = lch.source;
         let page = urls::chapter(code, &version.id, &chapter.slug);
         let root = urls::to_root(&page);
-        let resolve =
-            |id: &str| index.get(id).map(|slug| format!("{root}{}", urls::requirement(code, &version.id, slug, id)));
+        let resolve = |id: &str| {
+            let id =
+                if index.contains_key(id) { Some(id) } else { diff::id_in_version(&lc.site.lineages, &version.id, id) };
+            id.and_then(|id| {
+                index.get(id).map(|slug| format!("{root}{}", urls::requirement(code, &version.id, slug, id)))
+            })
+        };
         let fallback = |is_english: bool| (is_english && code != source).then(|| source.to_owned());
         let mut blocks = Vec::new();
         let mut n = 0;
