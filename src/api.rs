@@ -25,6 +25,23 @@ pub struct ApiIndex<'a> {
     pub languages: Vec<Language>,
     /// Every edition: one version in one language.
     pub editions: Vec<EditionEntry>,
+    /// Every published diff between two versions, per language.
+    pub diffs: Vec<DiffIndexEntry>,
+}
+
+/// A published diff in the index.
+#[derive(Serialize)]
+pub struct DiffIndexEntry {
+    /// The earlier version.
+    pub from: String,
+    /// The later version.
+    pub to: String,
+    /// The language of the texts.
+    pub lang: String,
+    /// The diff page, site-relative.
+    pub html: String,
+    /// The diff as data, site-relative.
+    pub json: String,
 }
 
 /// The standard's metadata in the index.
@@ -74,7 +91,11 @@ pub struct EditionEntry {
 
 /// Serialises `api/index.json` for `project`, with each edition's coverage
 /// keyed by (version, language).
-pub fn index_json(project: &Project, coverage: &BTreeMap<(String, String), Coverage>) -> Vec<u8> {
+pub fn index_json(
+    project: &Project,
+    coverage: &BTreeMap<(String, String), Coverage>,
+    pairs: &[(String, String)],
+) -> Vec<u8> {
     let lang = project.standard.source_language.as_str();
     let latest = project.latest().map(|v| v.id.as_str());
     let languages = project.languages();
@@ -108,6 +129,17 @@ pub fn index_json(project: &Project, coverage: &BTreeMap<(String, String), Cover
                 lang: l.code.clone(),
                 html: urls::site_path(&urls::edition_dir(&l.code, &v.id)),
                 coverage: coverage.get(&(v.id.clone(), l.code.clone())).copied().unwrap_or_default(),
+            })
+            .collect(),
+        diffs: pairs
+            .iter()
+            .flat_map(|(from, to)| languages.iter().map(move |l| (from, to, l)))
+            .map(|(from, to, l)| DiffIndexEntry {
+                from: from.clone(),
+                to: to.clone(),
+                lang: l.code.clone(),
+                html: urls::site_path(&urls::diff_page(&l.code, from, to)),
+                json: urls::site_path(&urls::diff_json(&l.code, from, to)),
             })
             .collect(),
         languages,

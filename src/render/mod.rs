@@ -352,7 +352,7 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
     }
 
     files.insert("sitemap.xml".into(), sitemap(project, &languages, &files));
-    files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage));
+    files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage, &site.pairs));
     Ok(files)
 }
 
