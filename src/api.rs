@@ -180,6 +180,9 @@ pub struct DiffEntry<'a> {
     pub change: &'static str,
     /// Whether title, body or guidance changed.
     pub text_changed: bool,
+    /// Whether the word operations are on the source-language text, because
+    /// the translation did not follow the change.
+    pub text_in_source_language: bool,
     /// Word operations on the title.
     pub title: &'a [crate::diff::WordOp],
     /// Word operations on the body.
@@ -213,6 +216,7 @@ pub fn diff_json(d: &crate::diff::VersionDiff, lang: &str) -> Vec<u8> {
                 old_id: c.old_id.as_deref(),
                 change: c.change.as_str(),
                 text_changed: c.text_changed,
+                text_in_source_language: c.text_in_source_language,
                 title: &c.title_ops,
                 body: &c.body_ops,
                 guidance: &c.guidance_ops,
