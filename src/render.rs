@@ -17,6 +17,7 @@ use crate::diagnostics::Diagnostics;
 use crate::load::{parse_toml, read_source};
 use crate::markdown;
 use crate::model::*;
+use crate::search;
 use crate::urls;
 
 /// The files of a rendered site: path relative to the output folder, and bytes.
@@ -215,6 +216,7 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
         .map(|v| json!({ "id": v.id, "date": v.date, "status": v.status.as_str(), "href": urls::edition_home(lang, &v.id), "latest": Some(v.id.as_str()) == latest.map(|l| l.id.as_str()) }))
         .collect();
     ctx.insert("editions", &editions);
+    insert_search(&mut ctx, lang, latest);
     ctx.insert(
         "notice_html",
         &markdown::to_html(&project.standard.notice, &|_| None),
@@ -246,6 +248,7 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
     let page = "404.html".to_owned();
     let mut ctx = base_context(project, theme, &page, lang);
     ctx.insert("root", "/");
+    insert_search(&mut ctx, lang, latest);
     files.insert(page.clone(), theme.render("404.html", &page, &ctx)?);
 
     files.insert("sitemap.xml".into(), sitemap(project, &files));
@@ -262,6 +265,14 @@ fn base_context(project: &Project, theme: &Theme, page: &str, lang: &str) -> Con
     ctx.insert("t", &theme.strings);
     ctx.insert("standard", &project.standard);
     ctx
+}
+
+/// The search box of a page outside any edition searches the current one.
+fn insert_search(ctx: &mut Context, lang: &str, latest: Option<&Version>) {
+    if let Some(v) = latest {
+        let language = search::SearchLanguage::from_code(lang);
+        ctx.insert("search", &search::page_context(lang, &v.id, language));
+    }
 }
 
 fn version_links(
@@ -300,6 +311,9 @@ fn render_edition(
 ) -> Result<(), RenderError> {
     let index = version.requirement_index();
     let latest = project.latest();
+    let search_lang = search::SearchLanguage::from_code(lang);
+    let docs = search::documents(lang, version);
+    files.extend(search::edition_files(lang, &version.id, &docs, search_lang));
     let toc: Vec<Value> = version
         .chapters
         .iter()
@@ -323,6 +337,10 @@ fn render_edition(
             }),
         );
         ctx.insert("toc", &toc);
+        ctx.insert(
+            "search",
+            &search::page_context(lang, &version.id, search_lang),
+        );
         ctx
     };
 
@@ -330,6 +348,10 @@ fn render_edition(
     let mut ctx = edition_ctx(&page, None);
     ctx.insert("requirement_count", &version.requirements().count());
     files.insert(page.clone(), theme.render("edition.html", &page, &ctx)?);
+
+    let page = search::search_page(lang, &version.id);
+    let ctx = edition_ctx(&page, None);
+    files.insert(page.clone(), theme.render("search.html", &page, &ctx)?);
 
     for (i, chapter) in version.chapters.iter().enumerate() {
         let page = urls::chapter(lang, &version.id, &chapter.slug);

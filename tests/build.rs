@@ -42,7 +42,12 @@ fn builds_the_fixture_site() {
         latest.contains("url=../../en/2.0/index.html"),
         "latest/ points to the current version: {latest}"
     );
-    assert!(!chapter.contains("<script"), "pages need no script");
+    assert_eq!(
+        chapter.matches("<script").count(),
+        1,
+        "pages need no script but the deferred search script"
+    );
+    assert!(chapter.contains("<script src=\"../../assets/search.js\" defer></script>"));
 }
 
 #[test]
