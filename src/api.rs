@@ -78,6 +78,8 @@ pub struct EditionEntry {
     pub lang: String,
     /// The edition's home page, site-relative.
     pub html: String,
+    /// The edition's search data (lunr index and result texts), site-relative.
+    pub search: String,
     /// How many requirements are current, outdated and missing in this language.
     pub coverage: Coverage,
 }
@@ -131,6 +133,7 @@ pub fn index_json(project: &Project) -> Vec<u8> {
                 version: v.id.clone(),
                 lang: lang.to_owned(),
                 html: urls::site_path(&urls::edition_dir(lang, &v.id)),
+                search: urls::site_path(&crate::search::index_json(lang, &v.id)),
                 coverage: Coverage {
                     current: v.requirements().count(),
                     outdated: 0,
