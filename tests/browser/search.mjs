@@ -20,7 +20,7 @@ async function typeQuery(page, q) {
     if (s) s.textContent = '';
   });
   await box.pressSequentially(q, { delay: 20 });
-  await page.locator('.search-pop .search-status').filter({ hasText: /results|No results/ }).waitFor();
+  await page.locator('.search-pop .search-status').filter({ hasText: /results?|No results/ }).waitFor();
 }
 
 async function resultIds(page) {

@@ -182,7 +182,7 @@
   }
 
   function countText(n) {
-    return n ? n + ' ' + form.getAttribute('data-count') : form.getAttribute('data-none');
+    return n ? n + ' ' + form.getAttribute(n === 1 ? 'data-count-one' : 'data-count') : form.getAttribute('data-none');
   }
 
   /* The results under the search box. */
