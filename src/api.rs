@@ -85,6 +85,8 @@ pub struct EditionEntry {
     pub lang: String,
     /// The edition's home page, site-relative.
     pub html: String,
+    /// The edition's search data (lunr index and result texts), site-relative.
+    pub search: String,
     /// How many requirements are current, outdated and missing in this language.
     pub coverage: Coverage,
 }
@@ -128,6 +130,7 @@ pub fn index_json(
                 version: v.id.clone(),
                 lang: l.code.clone(),
                 html: urls::site_path(&urls::edition_dir(&l.code, &v.id)),
+                search: urls::site_path(&crate::search::index_json(&l.code, &v.id)),
                 coverage: coverage.get(&(v.id.clone(), l.code.clone())).copied().unwrap_or_default(),
             })
             .collect(),

@@ -33,7 +33,8 @@ fn builds_the_fixture_site() {
     assert!(chapter.contains("href=\"../../en/2.0/module-2.html#req-2.2.1\""), "cross-references resolve: {chapter}");
     let latest = fs::read_to_string(public.join("en/latest/index.html")).unwrap();
     assert!(latest.contains("url=../../en/2.0/index.html"), "latest/ points to the current version: {latest}");
-    assert!(!chapter.contains("<script"), "pages need no script");
+    assert_eq!(chapter.matches("<script").count(), 1, "pages need no script but the deferred search script");
+    assert!(chapter.contains("<script src=\"../../assets/search.js\" defer></script>"));
 }
 
 #[test]

@@ -19,6 +19,7 @@ use crate::load::{parse_toml, read_source};
 use crate::localize::{Coverage, LocalChapter, LocalRequirement, Localizer, TranslationStatus};
 use crate::markdown;
 use crate::model::*;
+use crate::search;
 use crate::urls;
 
 /// The files of a rendered site: path relative to the output folder, and bytes.
@@ -244,6 +245,11 @@ impl LangContext<'_> {
         &self.language.code
     }
 
+    /// The search pipeline of the language, from its `search` setting.
+    fn search_language(&self) -> search::SearchLanguage {
+        search::SearchLanguage::from_code(&self.language.search)
+    }
+
     fn base(&self, page: &str) -> Context {
         let mut ctx = Context::new();
         ctx.insert("root", &urls::to_root(page));
@@ -341,12 +347,14 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
                 })
                 .collect();
             ctx.insert("languages", &editions);
+            insert_search(&mut ctx, &lc, latest);
             ctx.insert("notice_html", &markdown::to_html(&project.standard.notice, &|_| None));
             files.insert(page.clone(), theme.render("index.html", &page, &ctx)?);
 
             let page = "404.html".to_owned();
             let mut ctx = lc.base(&page);
             ctx.insert("root", "/");
+            insert_search(&mut ctx, &lc, latest);
             files.insert(page.clone(), theme.render("404.html", &page, &ctx)?);
         }
     }
@@ -354,6 +362,41 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
     files.insert("sitemap.xml".into(), sitemap(project, &languages, &files));
     files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage, &site.pairs));
     Ok(files)
+}
+
+/// The search box of a page outside any edition searches the current one.
+fn insert_search(ctx: &mut Context, lc: &LangContext, latest: Option<&Version>) {
+    if let Some(v) = latest {
+        ctx.insert("search", &search::page_context(lc.code(), &v.id, lc.search_language()));
+    }
+}
+
+/// A chapter as one language shows it: the translated text where there is
+/// one, the English elsewhere; for search documents.
+fn localized_chapter(lch: &LocalChapter, requirements: &BTreeMap<&str, LocalRequirement>) -> Chapter {
+    let mut chapter = lch.source.clone();
+    chapter.title = lch.title().to_owned();
+    let mut n = 0;
+    for block in &mut chapter.blocks {
+        match block {
+            Block::Prose { text, .. } => {
+                *text = lch.prose(n).0.to_owned();
+                n += 1;
+            }
+            Block::Section(s) => {
+                s.title = lch.prose(n).0.to_owned();
+                n += 1;
+            }
+            Block::Requirement(r) => {
+                if let Some(local) = requirements.get(r.id.as_str()) {
+                    r.title = local.title().to_owned();
+                    r.body = local.body().to_owned();
+                    r.guidance = local.guidance().map(str::to_owned);
+                }
+            }
+        }
+    }
+    chapter
 }
 
 fn version_links(project: &Project, lang: &str, here: &Version, slug: Option<&str>) -> Vec<VersionLink> {
@@ -388,6 +431,12 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     let requirements: BTreeMap<&str, LocalRequirement> =
         lc.localizer.requirements(version).into_iter().map(|r| (r.source.id.as_str(), r)).collect();
     let coverage = Coverage::of(&requirements.values().cloned().collect::<Vec<_>>());
+    let search_lang = lc.search_language();
+    let docs: Vec<search::Document> = chapters
+        .iter()
+        .flat_map(|lch| search::chapter_documents(code, &version.id, &localized_chapter(lch, &requirements)))
+        .collect();
+    files.extend(search::edition_files(code, &version.id, &docs, search_lang));
 
     let toc: Vec<Value> = chapters
         .iter()
@@ -426,6 +475,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         ctx.insert("toc", &toc);
         ctx.insert("coverage", &coverage);
         ctx.insert("is_translation", &!lc.localizer.is_source());
+        ctx.insert("search", &search::page_context(code, &version.id, search_lang));
         ctx
     };
 
@@ -433,6 +483,10 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     let mut ctx = edition_ctx(&page, None);
     ctx.insert("requirement_count", &version.requirements().count());
     files.insert(page.clone(), lc.theme.render("edition.html", &page, &ctx)?);
+
+    let page = search::search_page(code, &version.id);
+    let ctx = edition_ctx(&page, None);
+    files.insert(page.clone(), lc.theme.render("search.html", &page, &ctx)?);
 
     let source = project.standard.source_language.as_str();
     for (i, lch) in chapters.iter().enumerate() {
