@@ -445,8 +445,8 @@ pub fn check_amendment_coverage(project: &Project, diags: &mut Diagnostics) {
                     }
                 }
             }
-            if let (ChangeKind::Modified, Some(id)) = (c.change, c.id.as_deref()) {
-                if named_new.get(id) == Some(&ChangeKindDeclared::Added) {
+            if let (ChangeKind::Modified, Some(id)) = (c.change, c.id.as_deref())
+                && named_new.get(id) == Some(&ChangeKindDeclared::Added) {
                     diags.error(
                         &file,
                         ln(id),
@@ -454,13 +454,12 @@ pub fn check_amendment_coverage(project: &Project, diags: &mut Diagnostics) {
                         "list it in modified instead",
                     );
                 }
-            }
         }
         // Entries naming an added requirement that existed before (and was not renumbered).
         for (id, kind) in &named_new {
-            if *kind == ChangeKindDeclared::Added {
-                if let Some(c) = diff.changes.iter().find(|c| c.id.as_deref() == Some(*id)) {
-                    if c.change == ChangeKind::Unchanged || c.change == ChangeKind::Renumbered {
+            if *kind == ChangeKindDeclared::Added
+                && let Some(c) = diff.changes.iter().find(|c| c.id.as_deref() == Some(*id))
+                    && (c.change == ChangeKind::Unchanged || c.change == ChangeKind::Renumbered) {
                         diags.error(
                             &file,
                             ln(id),
@@ -471,8 +470,6 @@ pub fn check_amendment_coverage(project: &Project, diags: &mut Diagnostics) {
                             "remove it from added",
                         );
                     }
-                }
-            }
         }
         for id in &named_removed {
             if version.requirement(id).is_some()

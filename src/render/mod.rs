@@ -157,7 +157,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 enum BlockView {
     Prose { html: String, fallback_lang: Option<String> },
     Section { anchor: String, title: String, fallback_lang: Option<String> },
-    Requirement(RequirementView),
+    Requirement(Box<RequirementView>),
 }
 
 /// A requirement, ready for the template.
@@ -442,13 +442,11 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         .iter()
         .map(|lch| {
             let c = lch.source;
-            let mut n = 0;
             let mut sections = Vec::new();
-            for b in c.blocks.iter().filter(|b| !matches!(b, Block::Requirement(_))) {
+            for (n, b) in c.blocks.iter().filter(|b| !matches!(b, Block::Requirement(_))).enumerate() {
                 if let Block::Section(s) = b {
                     sections.push(json!({ "anchor": s.anchor, "title": lch.prose(n).0 }));
                 }
-                n += 1;
             }
             json!({ "slug": c.slug, "title": lch.title(), "kind": c.kind, "href": urls::chapter(code, &version.id, &c.slug), "sections": sections, "requirements": c.requirements().count() })
         })
@@ -536,7 +534,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
                         }
                         _ => None,
                     };
-                    BlockView::Requirement(RequirementView {
+                    BlockView::Requirement(Box::new(RequirementView {
                         id: r.id.clone(),
                         anchor: urls::requirement_anchor(&r.id),
                         title: local.title().to_owned(),
@@ -551,7 +549,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
                         fallback_lang: fallback(local.is_fallback()),
                         english_href,
                         changes_href,
-                    })
+                    }))
                 }
             };
             blocks.push(view);
@@ -586,8 +584,8 @@ fn sitemap(project: &Project, languages: &[Language], files: &SiteFiles) -> Vec<
         }
         out.push_str(&format!("  <url><loc>{}</loc>", loc(path)));
         // Alternates: the same page in every language, when the page is per language.
-        if let Some((lang, rest)) = path.split_once('/') {
-            if languages.iter().any(|l| l.code == lang) {
+        if let Some((lang, rest)) = path.split_once('/')
+            && languages.iter().any(|l| l.code == lang) {
                 for l in languages {
                     let alt = format!("{}/{rest}", l.code);
                     if files.contains_key(&alt) {
@@ -599,7 +597,6 @@ fn sitemap(project: &Project, languages: &[Language], files: &SiteFiles) -> Vec<
                     }
                 }
             }
-        }
         out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
