@@ -446,30 +446,29 @@ pub fn check_amendment_coverage(project: &Project, diags: &mut Diagnostics) {
                 }
             }
             if let (ChangeKind::Modified, Some(id)) = (c.change, c.id.as_deref())
-                && named_new.get(id) == Some(&ChangeKindDeclared::Added) {
-                    diags.error(
-                        &file,
-                        ln(id),
-                        format!("requirement {id} is listed as added, but it exists in {}", previous.id),
-                        "list it in modified instead",
-                    );
-                }
+                && named_new.get(id) == Some(&ChangeKindDeclared::Added)
+            {
+                diags.error(
+                    &file,
+                    ln(id),
+                    format!("requirement {id} is listed as added, but it exists in {}", previous.id),
+                    "list it in modified instead",
+                );
+            }
         }
         // Entries naming an added requirement that existed before (and was not renumbered).
         for (id, kind) in &named_new {
             if *kind == ChangeKindDeclared::Added
                 && let Some(c) = diff.changes.iter().find(|c| c.id.as_deref() == Some(*id))
-                    && (c.change == ChangeKind::Unchanged || c.change == ChangeKind::Renumbered) {
-                        diags.error(
-                            &file,
-                            ln(id),
-                            format!(
-                                "requirement {id} is listed as added, but it continues a requirement of {}",
-                                previous.id
-                            ),
-                            "remove it from added",
-                        );
-                    }
+                && (c.change == ChangeKind::Unchanged || c.change == ChangeKind::Renumbered)
+            {
+                diags.error(
+                    &file,
+                    ln(id),
+                    format!("requirement {id} is listed as added, but it continues a requirement of {}", previous.id),
+                    "remove it from added",
+                );
+            }
         }
         for id in &named_removed {
             if version.requirement(id).is_some()

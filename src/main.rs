@@ -203,17 +203,19 @@ fn main() -> ExitCode {
         Command::Status { root, lang, version, format } => {
             let Some((project, _)) = load_checked(&root) else { return ExitCode::from(1) };
             if let Some(l) = &lang
-                && project.translation(l).is_none() {
-                    eprintln!(
-                        "error: there is no translation \"{l}\" in translations/ (craftpub translate {l} starts one)"
-                    );
-                    return ExitCode::from(2);
-                }
+                && project.translation(l).is_none()
+            {
+                eprintln!(
+                    "error: there is no translation \"{l}\" in translations/ (craftpub translate {l} starts one)"
+                );
+                return ExitCode::from(2);
+            }
             if let Some(v) = &version
-                && project.version(v).is_none() {
-                    eprintln!("error: there is no version \"{v}\" in standard/");
-                    return ExitCode::from(2);
-                }
+                && project.version(v).is_none()
+            {
+                eprintln!("error: there is no version \"{v}\" in standard/");
+                return ExitCode::from(2);
+            }
             let report = craftpub::status::report(&root, &project, lang.as_deref(), version.as_deref());
             match format {
                 Format::Json => out!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),

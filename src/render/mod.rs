@@ -585,18 +585,19 @@ fn sitemap(project: &Project, languages: &[Language], files: &SiteFiles) -> Vec<
         out.push_str(&format!("  <url><loc>{}</loc>", loc(path)));
         // Alternates: the same page in every language, when the page is per language.
         if let Some((lang, rest)) = path.split_once('/')
-            && languages.iter().any(|l| l.code == lang) {
-                for l in languages {
-                    let alt = format!("{}/{rest}", l.code);
-                    if files.contains_key(&alt) {
-                        out.push_str(&format!(
-                            "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                            markdown::escape(&l.code),
-                            loc(&alt)
-                        ));
-                    }
+            && languages.iter().any(|l| l.code == lang)
+        {
+            for l in languages {
+                let alt = format!("{}/{rest}", l.code);
+                if files.contains_key(&alt) {
+                    out.push_str(&format!(
+                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        markdown::escape(&l.code),
+                        loc(&alt)
+                    ));
                 }
             }
+        }
         out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
