@@ -147,7 +147,8 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
         return;
     }
     let here = version.requirement_index();
-    let before = previous.map(|p| p.requirement_index()).unwrap_or_default();
+    let none = BTreeMap::new();
+    let before = previous.map_or(&none, |p| p.requirement_index());
     let prev_id = version.previous.as_deref().unwrap_or("");
     for a in &version.amendments {
         let line = |id: &str| a.id_lines.get(id).copied().unwrap_or(a.line);

@@ -6,7 +6,8 @@
 //! code span is one token, and emphasis markers are tokens of their own, so a
 //! changed link or emphasis does not shred the sentence around it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use similar::{Algorithm, DiffOp, TextDiff};
@@ -293,17 +294,19 @@ fn meta_changes(old: &RequirementMeta, new: &RequirementMeta) -> Vec<MetaChange>
 pub fn id_map(project: &Project, from: &Version, to: &Version) -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
     let from_ids = from.requirement_index();
+    let mut ancestor = None;
     for (_, r) in to.requirements() {
         if from.id == to.id {
             map.insert(r.id.clone(), r.id.clone());
             continue;
         }
-        let lineage = project.earlier_ids(&to.id, &r.id);
-        if let Some((_, old)) = lineage.iter().find(|(v, _)| *v == from.id) {
-            map.insert(r.id.clone(), old.clone());
-        } else if !project.earlier_ids(&to.id, &r.id).iter().any(|(v, _)| project.version(v).is_some())
+        let mut lineage = project.earlier(&to.id, &r.id).peekable();
+        let has_lineage = lineage.peek().is_some();
+        if let Some((_, old)) = lineage.find(|(v, _)| v.id == from.id) {
+            map.insert(r.id.clone(), old.to_owned());
+        } else if !has_lineage
             && from_ids.contains_key(&r.id)
-            && !is_ancestor(project, from, to)
+            && !*ancestor.get_or_insert_with(|| is_ancestor(project, from, to))
         {
             // Versions outside one line of descent: match by ID.
             map.insert(r.id.clone(), r.id.clone());
@@ -329,48 +332,84 @@ pub fn is_ancestor(project: &Project, a: &Version, b: &Version) -> bool {
     false
 }
 
-/// The amendment entries, in the versions after `from` up to `to`, that name
-/// any of the IDs of one requirement's lineage.
-fn amendments_for(
-    project: &Project,
-    from: &Version,
-    to: &Version,
-    ids: &BTreeSet<(String, String)>,
-) -> Vec<AmendmentRef> {
-    let mut out = Vec::new();
-    let mut current = Some(to);
-    while let Some(v) = current {
-        if v.id == from.id {
-            break;
+/// The amendment entries of the versions after `from` up to `to`, indexed
+/// by the (version, requirement ID) pairs they name, to find those that
+/// explain one requirement's change.
+struct AmendmentIndex<'p> {
+    /// The versions from `to` back to the one after `from` (or to the first).
+    chain: Vec<&'p Version>,
+    /// (version, ID) -> (position in `chain`, entry) of each entry naming it.
+    names: HashMap<(&'p str, &'p str), Vec<(usize, usize)>>,
+}
+
+impl<'p> AmendmentIndex<'p> {
+    fn new(project: &'p Project, from: &Version, to: &'p Version) -> Self {
+        let mut chain = Vec::new();
+        let mut current = Some(to);
+        while let Some(v) = current {
+            if v.id == from.id || chain.len() > project.versions.len() {
+                break;
+            }
+            chain.push(v);
+            current = v.previous.as_deref().and_then(|p| project.version(p));
         }
-        for a in &v.amendments {
-            let prev = v.previous.clone().unwrap_or_default();
-            let names_new = |id: &String| ids.contains(&(v.id.clone(), id.clone()));
-            let names_old = |id: &String| ids.contains(&(prev.clone(), id.clone()));
-            let hit = a.added.iter().any(names_new)
-                || a.modified.iter().any(names_new)
-                || a.removed.iter().any(names_old)
-                || a.renumbered.iter().any(|r| names_new(&r.to) || names_old(&r.from));
-            if hit {
-                out.push(AmendmentRef {
+        let mut names: HashMap<(&str, &str), Vec<(usize, usize)>> = HashMap::new();
+        for (k, v) in chain.iter().enumerate() {
+            let prev = v.previous.as_deref().unwrap_or("");
+            for (j, a) in v.amendments.iter().enumerate() {
+                let new_ids = a.added.iter().chain(&a.modified).chain(a.renumbered.iter().map(|r| &r.to));
+                let old_ids = a.removed.iter().chain(a.renumbered.iter().map(|r| &r.from));
+                let keys = new_ids.map(|id| (v.id.as_str(), id.as_str())).chain(old_ids.map(|id| (prev, id.as_str())));
+                for key in keys {
+                    let list = names.entry(key).or_default();
+                    if list.last() != Some(&(k, j)) {
+                        list.push((k, j));
+                    }
+                }
+            }
+        }
+        AmendmentIndex { chain, names }
+    }
+
+    /// The entries that name any of `ids` (one requirement's lineage), oldest
+    /// version first and, within a version, last entry first.
+    fn refs(&self, ids: &[(&str, &str)]) -> Vec<AmendmentRef> {
+        let mut hits: Vec<(usize, usize)> =
+            ids.iter().filter_map(|key| self.names.get(key)).flatten().copied().collect();
+        hits.sort_unstable();
+        hits.dedup();
+        // Walking back from `to`, stop after the version that takes the count past 64.
+        let mut keep = hits.len();
+        for (n, &(k, _)) in hits.iter().enumerate() {
+            if n > 64 && hits[n - 1].0 != k {
+                keep = n;
+                break;
+            }
+        }
+        hits.truncate(keep);
+        hits.iter()
+            .rev()
+            .map(|&(k, j)| {
+                let (v, a) = (self.chain[k], &self.chain[k].amendments[j]);
+                AmendmentRef {
                     version: v.id.clone(),
                     id: a.id.clone(),
                     title: a.title.clone(),
                     rationale: a.rationale.clone(),
-                });
-            }
-        }
-        current = v.previous.as_deref().and_then(|p| project.version(p));
-        if out.len() > 64 {
-            break;
-        }
+                }
+            })
+            .collect()
     }
-    out.reverse();
-    out
+}
+
+/// Whether two texts are the same once every run of whitespace is one space
+/// (as [`crate::markdown::normalise_ws`] makes them), without allocating.
+fn same_words(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
 }
 
 /// The text of a requirement as one language shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownText {
     /// The title.
     pub title: String,
@@ -389,12 +428,125 @@ impl ShownText {
 
 /// Compares two versions of the standard, in English.
 pub fn compare(project: &Project, from: &Version, to: &Version) -> VersionDiff {
-    compare_in(project, from, to, &|_, r| ShownText::of(r))
+    english_diff(project, from, to).as_ref().clone()
+}
+
+/// The English diff of two versions, computed once per project and pair
+/// (when both are the project's versions), for every language to start from.
+fn english_diff(project: &Project, from: &Version, to: &Version) -> Arc<VersionDiff> {
+    let compute = || compare_with(project, from, to, &|_, r| ShownText::of(r));
+    let position = |v: &Version| project.version_position(&v.id).filter(|&i| std::ptr::eq(&project.versions[i], v));
+    match (position(from), position(to)) {
+        (Some(a), Some(b)) => project.english_diff((a, b), compute),
+        _ => Arc::new(compute()),
+    }
 }
 
 /// Compares two versions; changes are classified on the English text, and
 /// word operations are computed on the text `shown` gives (a translation).
+///
+/// Everything but the text shown is the English diff's, computed once for
+/// all languages; so are the word operations wherever a language shows the
+/// English text (missing translations, and outdated ones, whose change is
+/// shown in English). Only translated texts that changed are diffed here.
 pub fn compare_in(
+    project: &Project,
+    from: &Version,
+    to: &Version,
+    shown: &dyn Fn(&Version, &Requirement) -> ShownText,
+) -> VersionDiff {
+    let english = english_diff(project, from, to);
+    let changes = english
+        .changes
+        .iter()
+        .map(|e| {
+            let old = e.old_id.as_deref().and_then(|id| from.requirement(id)).map(|(_, r)| r);
+            let new = e.id.as_deref().and_then(|id| to.requirement(id)).map(|(_, r)| r);
+            localize_change(project, e, (from, old), (to, new), shown)
+        })
+        .collect();
+    VersionDiff { from: from.id.clone(), to: to.id.clone(), changes }
+}
+
+/// The change `e` of the English diff as a language shows it (see
+/// [`compare_with`], which this follows for one requirement).
+fn localize_change(
+    project: &Project,
+    e: &RequirementChange,
+    (from, old): (&Version, Option<&Requirement>),
+    (to, new): (&Version, Option<&Requirement>),
+    shown: &dyn Fn(&Version, &Requirement) -> ShownText,
+) -> RequirementChange {
+    let with_ops = |old_title: Option<String>, new_title: Option<String>, ops: [Vec<WordOp>; 3], stale: bool| {
+        let [title_ops, body_ops, guidance_ops] = ops;
+        RequirementChange {
+            id: e.id.clone(),
+            old_id: e.old_id.clone(),
+            change: e.change,
+            module: e.module.clone(),
+            old_title,
+            new_title,
+            text_changed: e.text_changed,
+            title_ops,
+            body_ops,
+            guidance_ops,
+            meta: e.meta.clone(),
+            amendments: e.amendments.clone(),
+            text_in_source_language: stale,
+        }
+    };
+    let one = |op: &'static str, text: &str| vec![WordOp { op, text: text.to_owned() }];
+    let whole = |op: &'static str, t: ShownText| {
+        let ops = [
+            one(op, &t.title),
+            one(op, t.body.trim_end()),
+            t.guidance.iter().flat_map(|g| one(op, g.trim_end())).collect(),
+        ];
+        (t.title, ops)
+    };
+    match (e.change, old, new) {
+        (ChangeKind::Removed, Some(o), _) => {
+            let (title, ops) = whole("delete", shown(from, o));
+            with_ops(Some(title), None, ops, false)
+        }
+        (ChangeKind::Added, _, Some(r)) => {
+            let (title, ops) = whole("insert", shown(to, r));
+            with_ops(None, Some(title), ops, false)
+        }
+        (_, Some(o), Some(r)) => {
+            let new_text = shown(to, r);
+            let shown_old = shown(from, o);
+            let stale = e.text_changed && shown_old == new_text;
+            let english =
+                |t: &ShownText, x: &Requirement| t.title == x.title && t.body == x.body && t.guidance == x.guidance;
+            if stale || (english(&shown_old, o) && english(&new_text, r)) {
+                // The English text: the English diff's operations.
+                return RequirementChange { text_in_source_language: stale, ..e.clone() };
+            }
+            let diff_or_equal = |a: &str, b: &str| {
+                if e.text_changed {
+                    project.word_diff(a.trim_end(), b.trim_end()).to_vec()
+                } else {
+                    vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
+                }
+            };
+            let ops = [
+                diff_or_equal(&shown_old.title, &new_text.title),
+                diff_or_equal(&shown_old.body, &new_text.body),
+                match (&shown_old.guidance, &new_text.guidance) {
+                    (None, None) => Vec::new(),
+                    (a, b) => diff_or_equal(a.as_deref().unwrap_or(""), b.as_deref().unwrap_or("")),
+                },
+            ];
+            with_ops(Some(shown_old.title), Some(new_text.title), ops, false)
+        }
+        // The requirement is not where the English diff found it: keep that.
+        _ => e.clone(),
+    }
+}
+
+/// Compares two versions, computing word operations on the text `shown` gives.
+fn compare_with(
     project: &Project,
     from: &Version,
     to: &Version,
@@ -403,10 +555,13 @@ pub fn compare_in(
     let map = id_map(project, from, to);
     let matched_old: BTreeSet<&String> = map.values().collect();
     let module_of = |id: &str| id.split('.').next().unwrap_or("").to_owned();
-    let lineage_ids = |version: &Version, id: &str| -> BTreeSet<(String, String)> {
-        let mut ids: BTreeSet<(String, String)> = project.earlier_ids(&version.id, id).into_iter().collect();
-        ids.insert((version.id.clone(), id.to_owned()));
-        ids
+    let index = AmendmentIndex::new(project, from, to);
+    // The amendment entries that name any ID of the lineage of `id` in `version`.
+    let amendments_for = |version: &Version, id: &str| {
+        let ids: Vec<(&str, &str)> = std::iter::once((version.id.as_str(), id))
+            .chain(project.earlier(&version.id, id).map(|(v, id)| (v.id.as_str(), id)))
+            .collect();
+        index.refs(&ids)
     };
     // Removed requirements, keyed by the ID of the requirement before them in `from`.
     let mut removed_after: BTreeMap<Option<String>, Vec<&Requirement>> = BTreeMap::new();
@@ -441,7 +596,7 @@ pub fn compare_in(
                     .map(|g| WordOp { op: "delete", text: g.trim_end().to_owned() })
                     .collect(),
                 meta: Vec::new(),
-                amendments: amendments_for(project, from, to, &lineage_ids(from, &r.id)),
+                amendments: amendments_for(from, &r.id),
                 text_in_source_language: false,
             });
         }
@@ -467,14 +622,16 @@ pub fn compare_in(
                     .map(|g| WordOp { op: "insert", text: g.trim_end().to_owned() })
                     .collect(),
                 meta: Vec::new(),
-                amendments: amendments_for(project, from, to, &lineage_ids(to, &r.id)),
+                amendments: amendments_for(to, &r.id),
                 text_in_source_language: false,
             },
             Some(o) => {
                 let text_changed = o.title != r.title
-                    || crate::markdown::normalise_ws(&o.body) != crate::markdown::normalise_ws(&r.body)
-                    || o.guidance.as_deref().map(crate::markdown::normalise_ws)
-                        != r.guidance.as_deref().map(crate::markdown::normalise_ws);
+                    || !same_words(&o.body, &r.body)
+                    || match (&o.guidance, &r.guidance) {
+                        (Some(a), Some(b)) => !same_words(a, b),
+                        (a, b) => a.is_some() != b.is_some(),
+                    };
                 let meta = meta_changes(&o.meta, &r.meta);
                 let kind = if o.id != r.id {
                     ChangeKind::Renumbered
@@ -486,7 +643,7 @@ pub fn compare_in(
                 let (r_id, o_id) = (r.id.clone(), o.id.clone());
                 let diff_or_equal = |a: &str, b: &str| {
                     if text_changed {
-                        word_diff(a.trim_end(), b.trim_end())
+                        project.word_diff(a.trim_end(), b.trim_end()).to_vec()
                     } else {
                         vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
                     }
@@ -513,11 +670,7 @@ pub fn compare_in(
                         (a, b) => diff_or_equal(a.as_deref().unwrap_or(""), b.as_deref().unwrap_or("")),
                     },
                     meta,
-                    amendments: if kind == ChangeKind::Unchanged {
-                        Vec::new()
-                    } else {
-                        amendments_for(project, from, to, &lineage_ids(to, &r_id))
-                    },
+                    amendments: if kind == ChangeKind::Unchanged { Vec::new() } else { amendments_for(to, &r_id) },
                     text_in_source_language: stale,
                 }
             }

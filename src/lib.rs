@@ -23,7 +23,9 @@ pub mod status;
 pub mod urls;
 pub mod write;
 
+use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use diagnostics::Diagnostics;
 use model::Project;
@@ -75,8 +77,20 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
         _ => return Err(BuildError::Sources(diags)),
     };
     let vendor = search::Vendor::prepare(&root.join("theme"))?;
-    let mut files = render::render_site(&project, &theme)?;
-    vendor.add_needed(&mut files);
-    write::write_site(root, out, &files)?;
-    Ok(BuildReport { files: files.len(), diagnostics: diags })
+    // Each language's files go to disk as soon as they are rendered, so that
+    // memory does not hold the whole site; the output is swapped in at the end.
+    let staging = write::Staging::begin(root, out)?;
+    let written = Mutex::new((0, BTreeSet::new()));
+    let mut files = render::render_site_streamed(&project, &theme, &|part: render::SiteFiles| {
+        staging.write(&part)?;
+        let mut written = written.lock().unwrap_or_else(PoisonError::into_inner);
+        written.0 += part.len();
+        written.1.extend(search::languages_in(part.iter()));
+        Ok::<(), BuildError>(())
+    })?;
+    let (count, languages) = written.into_inner().unwrap_or_else(PoisonError::into_inner);
+    vendor.add_for(&languages.into_iter().collect::<Vec<_>>(), &mut files);
+    staging.write(&files)?;
+    staging.finish()?;
+    Ok(BuildReport { files: count + files.len(), diagnostics: diags })
 }

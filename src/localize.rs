@@ -9,11 +9,11 @@
 //!   newest one is shown, with a notice);
 //! - **missing**: nothing translated; the English text is shown.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::fingerprint;
 use crate::model::*;
 
 /// How a requirement or chapter stands in a language.
@@ -130,16 +130,34 @@ fn text_of(b: &Block) -> &str {
 }
 
 /// Everything needed to localise the editions of one language.
+///
+/// Each requirement is resolved once: the first question about a version
+/// resolves all its requirements, and later ones are answered from that.
 pub struct Localizer<'a> {
     project: &'a Project,
     is_source: bool,
     lang: Option<&'a LanguageSource>,
-    /// English fingerprint -> (version, id), oldest first.
-    english: BTreeMap<String, Vec<(&'a str, &'a str)>>,
-    /// Translated fingerprint -> translations with it (version folder, block).
-    by_source: BTreeMap<&'a str, Vec<(&'a str, &'a TranslatedRequirement)>>,
-    /// (version folder, id) -> translated block.
-    by_id: BTreeMap<(&'a str, &'a str), &'a TranslatedRequirement>,
+    /// Every translated block (not marked untranslated) with its version folder.
+    translations: Vec<(&'a str, &'a TranslatedRequirement)>,
+    /// Translated fingerprint -> translations with it (positions in `translations`).
+    by_source: HashMap<&'a str, Vec<usize>>,
+    /// (version folder, id) -> the first translated block (position in `translations`).
+    by_id: HashMap<(&'a str, &'a str), usize>,
+    /// Per version of the project (by position): its requirements, resolved.
+    resolved: Vec<OnceLock<Vec<Resolved>>>,
+}
+
+/// How a requirement resolved, by positions (see [`LocalRequirement`]).
+#[derive(Debug, Clone)]
+struct Resolved {
+    fingerprint: String,
+    status: TranslationStatus,
+    /// Position in `Localizer::translations`.
+    translation: Option<usize>,
+    /// Position of the version in the project.
+    found_in: Option<usize>,
+    translated_from: Option<String>,
+    translated_from_id: Option<String>,
 }
 
 impl<'a> Localizer<'a> {
@@ -147,26 +165,24 @@ impl<'a> Localizer<'a> {
     /// requirement is current and shown in English.
     pub fn new(project: &'a Project, code: &str) -> Self {
         let lang = project.translation(code).filter(|_| code != project.standard.source_language);
-        let mut english: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
-        let mut by_source: BTreeMap<&str, Vec<(&str, &TranslatedRequirement)>> = BTreeMap::new();
-        let mut by_id = BTreeMap::new();
+        let mut translations = Vec::new();
+        let mut by_source: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_id = HashMap::new();
         if let Some(lang) = lang {
-            for v in &project.versions {
-                for (_, r) in v.requirements() {
-                    english.entry(fingerprint::of_requirement(r)).or_default().push((&v.id, &r.id));
-                }
-            }
             for (version, chapters) in &lang.versions {
                 for chapter in chapters.values() {
                     for t in chapter.requirements.iter().filter(|t| !t.untranslated) {
-                        by_source.entry(&t.source).or_default().push((version, t));
-                        by_id.entry((version.as_ref(), t.id.as_ref())).or_insert(t);
+                        let i = translations.len();
+                        translations.push((version.as_str(), t));
+                        by_source.entry(t.source.as_str()).or_default().push(i);
+                        by_id.entry((version.as_str(), t.id.as_str())).or_insert(i);
                     }
                 }
             }
         }
         let is_source = code == project.standard.source_language;
-        Localizer { project, is_source, lang, english, by_source, by_id }
+        let resolved = project.versions.iter().map(|_| OnceLock::new()).collect();
+        Localizer { project, is_source, lang, translations, by_source, by_id, resolved }
     }
 
     /// Whether this is the source language.
@@ -174,12 +190,48 @@ impl<'a> Localizer<'a> {
         self.is_source
     }
 
-    /// Resolves requirement `r` of `version`.
-    pub fn requirement(&self, version: &'a Version, r: &'a Requirement) -> LocalRequirement<'a> {
-        let fp = fingerprint::of_requirement(r);
-        let mut local = LocalRequirement {
+    /// The resolved requirements of `version` when it is one of the project's.
+    fn cached(&self, version: &Version) -> Option<&[Resolved]> {
+        let i = self.project.version_position(&version.id)?;
+        if !std::ptr::eq(&self.project.versions[i], version) {
+            return None;
+        }
+        let all =
+            self.resolved[i].get_or_init(|| version.requirements().map(|(_, r)| self.resolve(version, r)).collect());
+        Some(all)
+    }
+
+    fn local<'r>(&self, r: &'r Requirement, resolved: &Resolved) -> LocalRequirement<'r>
+    where
+        'a: 'r,
+    {
+        LocalRequirement {
             source: r,
-            fingerprint: fp,
+            fingerprint: resolved.fingerprint.clone(),
+            status: resolved.status,
+            translation: resolved.translation.map(|i| self.translations[i].1),
+            found_in: resolved.found_in.map(|i| self.project.versions[i].id.as_str()),
+            translated_from: resolved.translated_from.clone(),
+            translated_from_id: resolved.translated_from_id.clone(),
+        }
+    }
+
+    /// Resolves requirement `r` of `version`.
+    pub fn requirement<'r>(&self, version: &'r Version, r: &'r Requirement) -> LocalRequirement<'r>
+    where
+        'a: 'r,
+    {
+        if let Some(n) = version.requirement_position(r)
+            && let Some(resolved) = self.cached(version).and_then(|all| all.get(n))
+        {
+            return self.local(r, resolved);
+        }
+        self.local(r, &self.resolve(version, r))
+    }
+
+    fn resolve(&self, version: &Version, r: &Requirement) -> Resolved {
+        let mut local = Resolved {
+            fingerprint: version.fingerprint_of(r),
             status: TranslationStatus::Current,
             translation: None,
             found_in: None,
@@ -192,24 +244,24 @@ impl<'a> Localizer<'a> {
         local.status = TranslationStatus::Missing;
         // 1. The version's own folder.
         let own = self.by_id.get(&(version.id.as_str(), r.id.as_str())).copied();
-        if let Some(t) = own.filter(|t| t.source == local.fingerprint) {
+        if let Some(t) = own.filter(|&t| self.translations[t].1.source == local.fingerprint) {
             return self.found(local, TranslationStatus::Current, &version.id, t);
         }
         // 2. A translation of the same English text in any version: reuse it,
         //    preferring one under the same ID, then the newest version.
         if let Some(candidates) = self.by_source.get(local.fingerprint.as_str()) {
-            let same_id = self.newest(candidates.iter().filter(|(_, t)| t.id == r.id));
-            if let Some((v, t)) = same_id.or_else(|| self.newest(candidates.iter())) {
-                return self.found(local, TranslationStatus::Current, v, t);
+            let same_id = self.newest(candidates.iter().copied().filter(|&t| self.translations[t].1.id == r.id));
+            if let Some(t) = same_id.or_else(|| self.newest(candidates.iter().copied())) {
+                return self.found(local, TranslationStatus::Current, self.translations[t].0, t);
             }
         }
         // 3. An older translation of this requirement, under its ID in this
         //    version or an earlier one (following renumberings).
-        let lineage =
-            std::iter::once((version.id.clone(), r.id.clone())).chain(self.project.earlier_ids(&version.id, &r.id));
+        let lineage = std::iter::once((version.id.as_str(), r.id.as_str()))
+            .chain(self.project.earlier(&version.id, &r.id).map(|(v, id)| (v.id.as_str(), id)));
         for (v, id) in lineage {
-            if let Some(t) = self.by_id.get(&(v.as_str(), id.as_str())) {
-                let found_in = self.project.version(&v).map_or("", |x| x.id.as_str());
+            if let Some(&t) = self.by_id.get(&(v, id)) {
+                let found_in = self.project.version(v).map_or("", |x| x.id.as_str());
                 return self.found(local, TranslationStatus::Outdated, found_in, t);
             }
         }
@@ -217,30 +269,17 @@ impl<'a> Localizer<'a> {
     }
 
     /// The candidate from the newest version (the last one among equals).
-    fn newest<'b>(
-        &self,
-        candidates: impl Iterator<Item = &'b (&'a str, &'a TranslatedRequirement)>,
-    ) -> Option<(&'a str, &'a TranslatedRequirement)>
-    where
-        'a: 'b,
-    {
-        let rank = |v: &str| self.project.versions.iter().position(|x| x.id == v);
-        candidates.max_by_key(|(v, _)| rank(v)).copied()
+    fn newest(&self, candidates: impl Iterator<Item = usize>) -> Option<usize> {
+        candidates.max_by_key(|&t| self.project.version_position(self.translations[t].0))
     }
 
-    fn found(
-        &self,
-        mut local: LocalRequirement<'a>,
-        status: TranslationStatus,
-        found_in: &str,
-        t: &'a TranslatedRequirement,
-    ) -> LocalRequirement<'a> {
+    fn found(&self, mut local: Resolved, status: TranslationStatus, found_in: &str, t: usize) -> Resolved {
         local.status = status;
         local.translation = Some(t);
-        local.found_in = self.project.versions.iter().find(|v| v.id == found_in).map(|v| v.id.as_str());
-        let from = self.english.get(&t.source).and_then(|list| list.last());
-        local.translated_from = from.map(|(v, _)| (*v).to_owned());
-        local.translated_from_id = from.map(|(_, id)| (*id).to_owned());
+        local.found_in = self.project.version_position(found_in);
+        let from = self.project.english_text(&self.translations[t].1.source);
+        local.translated_from = from.map(|(v, _)| v.id.clone());
+        local.translated_from_id = from.map(|(_, r)| r.id.clone());
         local
     }
 
@@ -252,7 +291,7 @@ impl<'a> Localizer<'a> {
         let Some(lang) = self.lang else {
             return LocalChapter { source: c, status: TranslationStatus::Missing, translation: None };
         };
-        let fp = fingerprint::of_chapter(c);
+        let fp = version.chapter_fingerprint(c);
         let own = lang.versions.get(&version.id).and_then(|chs| chs.get(&c.slug)).filter(|t| !t.untranslated);
         let fresh = |t: &TranslatedChapter| t.source.as_deref().is_none_or(|s| s == fp);
         if let Some(t) = own.filter(|t| fresh(t)) {
@@ -260,7 +299,7 @@ impl<'a> Localizer<'a> {
         }
         // Reuse a translation of the same English text from any version; else
         // show the newest translation from this or an earlier version, outdated.
-        let position = |id: &str| self.project.versions.iter().position(|v| v.id == id);
+        let position = |id: &str| self.project.version_position(id);
         let here = position(&version.id);
         let mut newest_earlier = None;
         for v in self.project.versions.iter().rev() {
@@ -281,8 +320,14 @@ impl<'a> Localizer<'a> {
     }
 
     /// Every requirement of `version`, resolved, in reading order.
-    pub fn requirements(&self, version: &'a Version) -> Vec<LocalRequirement<'a>> {
-        version.requirements().map(|(_, r)| self.requirement(version, r)).collect()
+    pub fn requirements<'r>(&self, version: &'r Version) -> Vec<LocalRequirement<'r>>
+    where
+        'a: 'r,
+    {
+        match self.cached(version) {
+            Some(all) => version.requirements().zip(all).map(|((_, r), resolved)| self.local(r, resolved)).collect(),
+            None => version.requirements().map(|(_, r)| self.local(r, &self.resolve(version, r))).collect(),
+        }
     }
 }
 

@@ -4,9 +4,12 @@
 //! their stated order, requirements in document order), so that all output
 //! derived from the model is deterministic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use crate::diff::{VersionDiff, WordOp};
 
 use serde::Serialize;
 
@@ -19,12 +22,50 @@ pub struct Project {
     pub versions: Vec<Version>,
     /// The translations, sorted by language code.
     pub translations: Vec<LanguageSource>,
+    /// Lookups built on first use (`Default::default()` when building a
+    /// project by hand). The model is not changed once loaded.
+    pub lookup: Lookup<ProjectLookup>,
+}
+
+/// A diff computed once, by the first thread that needs it.
+type DiffCell = Arc<OnceLock<Arc<VersionDiff>>>;
+
+/// The project's lookups: versions by ID, English texts by fingerprint.
+#[derive(Debug)]
+pub struct ProjectLookup {
+    /// Version ID -> position in `versions` (the first one with the ID).
+    versions: HashMap<String, usize>,
+    /// English fingerprint -> the last (newest) requirement with that text:
+    /// (version position, requirement position in reading order).
+    english: OnceLock<HashMap<String, (usize, usize)>>,
+    /// The English diff of each pair of versions compared so far, by positions.
+    diffs: Mutex<HashMap<(usize, usize), DiffCell>>,
+    /// Word diffs computed so far, by a 128-bit hash of the two texts.
+    word_diffs: Mutex<HashMap<u128, Arc<[WordOp]>>>,
 }
 
 impl Project {
+    fn lookups(&self) -> &ProjectLookup {
+        self.lookup.get(|| {
+            let mut versions = HashMap::new();
+            for (i, v) in self.versions.iter().enumerate() {
+                versions.entry(v.id.clone()).or_insert(i);
+            }
+            ProjectLookup { versions, english: OnceLock::new(), diffs: Mutex::default(), word_diffs: Mutex::default() }
+        })
+    }
+
+    /// The position of the version with the given ID in `versions`.
+    pub fn version_position(&self, id: &str) -> Option<usize> {
+        match self.lookups().versions.get(id) {
+            Some(&i) if self.versions.get(i).is_some_and(|v| v.id == id) => Some(i),
+            _ => self.versions.iter().position(|v| v.id == id),
+        }
+    }
+
     /// The version with the given ID.
     pub fn version(&self, id: &str) -> Option<&Version> {
-        self.versions.iter().find(|v| v.id == id)
+        self.version_position(id).map(|i| &self.versions[i])
     }
 
     /// The version readers get at `/<lang>/latest/`: the one whose status is current.
@@ -32,27 +73,65 @@ impl Project {
         self.versions.iter().rev().find(|v| v.status == Status::Current)
     }
 
+    /// The newest English requirement whose text has the fingerprint `fp`
+    /// (the last one in version order, then reading order), with its version.
+    pub fn english_text(&self, fp: &str) -> Option<(&Version, &Requirement)> {
+        let english = self.lookups().english.get_or_init(|| {
+            let mut map = HashMap::new();
+            for (vi, v) in self.versions.iter().enumerate() {
+                for (ri, fp) in v.fingerprints().iter().enumerate() {
+                    map.insert(fp.clone(), (vi, ri));
+                }
+            }
+            map
+        });
+        let &(vi, ri) = english.get(fp)?;
+        let v = self.versions.get(vi)?;
+        v.requirement_at(ri).map(|r| (v, r))
+    }
+
+    /// The English diff of the versions at positions `pair`, computed by
+    /// `compute` the first time it is asked for (see [`crate::diff::compare`]).
+    pub fn english_diff(&self, pair: (usize, usize), compute: impl FnOnce() -> VersionDiff) -> Arc<VersionDiff> {
+        let cell = {
+            let mut diffs = self.lookups().diffs.lock().unwrap_or_else(PoisonError::into_inner);
+            diffs.entry(pair).or_default().clone()
+        };
+        cell.get_or_init(|| Arc::new(compute())).clone()
+    }
+
+    /// The word diff of `old` and `new` (see [`crate::diff::word_diff`]),
+    /// computed once per project: the same two texts come back in many diffs
+    /// (each version against the latest, every language showing English).
+    pub fn word_diff(&self, old: &str, new: &str) -> Arc<[WordOp]> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hash, Hasher};
+        let hash = |seed: u8| {
+            let mut h = BuildHasherDefault::<DefaultHasher>::default().build_hasher();
+            seed.hash(&mut h);
+            old.hash(&mut h);
+            new.hash(&mut h);
+            h.finish()
+        };
+        let key = (u128::from(hash(1)) << 64) | u128::from(hash(2));
+        let memo = &self.lookups().word_diffs;
+        if let Some(ops) = memo.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return ops.clone();
+        }
+        let ops: Arc<[WordOp]> = crate::diff::word_diff(old, new).into();
+        memo.lock().unwrap_or_else(PoisonError::into_inner).insert(key, ops.clone());
+        ops
+    }
+
     /// The IDs requirement `id` of version `version` had in earlier versions,
     /// newest first, following renumberings declared in amendment histories.
     pub fn earlier_ids(&self, version: &str, id: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        let mut current = self.version(version);
-        let mut id = id.to_owned();
-        while let Some(v) = current {
-            let Some(prev) = v.previous.as_deref().and_then(|p| self.version(p)) else { break };
-            if out.len() >= self.versions.len() {
-                break; // a cycle of previous versions; reported by check
-            }
-            let renumbered = v.amendments.iter().flat_map(|a| &a.renumbered).find(|r| r.to == id);
-            let prev_id = renumbered.map(|r| r.from.clone()).unwrap_or_else(|| id.clone());
-            if prev.requirement(&prev_id).is_none() {
-                break;
-            }
-            out.push((prev.id.clone(), prev_id.clone()));
-            id = prev_id;
-            current = Some(prev);
-        }
-        out
+        self.earlier(version, id).map(|(v, id)| (v.id.clone(), id.to_owned())).collect()
+    }
+
+    /// What [`Project::earlier_ids`] gives, without allocating: each earlier
+    /// version and the requirement's ID there, newest first.
+    pub fn earlier<'p>(&'p self, version: &str, id: &'p str) -> Earlier<'p> {
+        Earlier { project: self, current: self.version(version), id, steps: 0 }
     }
 
     /// The languages of the site: the source language first, then each translation.
@@ -67,6 +146,61 @@ impl Project {
     /// The translations of the language with code `code`.
     pub fn translation(&self, code: &str) -> Option<&LanguageSource> {
         self.translations.iter().find(|t| t.language.code == code)
+    }
+}
+
+/// The walk of [`Project::earlier`]: a requirement's earlier versions and IDs.
+pub struct Earlier<'p> {
+    project: &'p Project,
+    current: Option<&'p Version>,
+    id: &'p str,
+    steps: usize,
+}
+
+impl<'p> Iterator for Earlier<'p> {
+    type Item = (&'p Version, &'p str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let v = self.current.take()?;
+        let prev = v.previous.as_deref().and_then(|p| self.project.version(p))?;
+        if self.steps >= self.project.versions.len() {
+            return None; // a cycle of previous versions; reported by check
+        }
+        let prev_id = v.renumbered_from(self.id).unwrap_or(self.id);
+        prev.requirement(prev_id)?;
+        self.steps += 1;
+        self.id = prev_id;
+        self.current = Some(prev);
+        Some((prev, prev_id))
+    }
+}
+
+/// A lookup table built on first use from the value that holds it, which
+/// must not change afterwards. Cloning the holder gives it an empty table.
+pub struct Lookup<T>(OnceLock<T>);
+
+impl<T> Lookup<T> {
+    /// The table, built by `build` on first use.
+    pub fn get(&self, build: impl FnOnce() -> T) -> &T {
+        self.0.get_or_init(build)
+    }
+}
+
+impl<T> Default for Lookup<T> {
+    fn default() -> Self {
+        Lookup(OnceLock::new())
+    }
+}
+
+impl<T> Clone for Lookup<T> {
+    fn clone(&self) -> Self {
+        Lookup::default()
+    }
+}
+
+impl<T> fmt::Debug for Lookup<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.get().is_some() { "Lookup(built)" } else { "Lookup(empty)" })
     }
 }
 
@@ -136,9 +270,68 @@ pub struct Version {
     pub dir: PathBuf,
     /// The amendment file, when there is one.
     pub amendments_file: Option<PathBuf>,
+    /// Lookups built on first use (`Default::default()` when building a
+    /// version by hand). The model is not changed once loaded.
+    pub lookup: Lookup<VersionLookup>,
+}
+
+/// A version's lookups: requirements by ID, renumberings by new ID, and the
+/// fingerprints of the English texts.
+#[derive(Debug)]
+pub struct VersionLookup {
+    /// Requirement ID -> (chapter, block, position in reading order), of the
+    /// first requirement with the ID.
+    positions: HashMap<String, (usize, usize, usize)>,
+    /// Every requirement, in reading order: (chapter, block).
+    order: Vec<(usize, usize)>,
+    /// Requirement ID -> the slug of its chapter (the last one with the ID).
+    slugs: BTreeMap<String, String>,
+    /// New ID -> previous ID, from the first renumbering that names it.
+    renumbered: HashMap<String, String>,
+    /// The fingerprint of each requirement's text, in reading order.
+    fingerprints: OnceLock<Vec<String>>,
+    /// The fingerprint of each chapter's own text, in chapter order.
+    chapter_fingerprints: OnceLock<Vec<String>>,
 }
 
 impl Version {
+    fn lookups(&self) -> &VersionLookup {
+        self.lookup.get(|| {
+            let mut positions = HashMap::new();
+            let mut order = Vec::new();
+            let mut slugs = BTreeMap::new();
+            for (ci, c) in self.chapters.iter().enumerate() {
+                for (bi, b) in c.blocks.iter().enumerate() {
+                    if let Block::Requirement(r) = b {
+                        positions.entry(r.id.clone()).or_insert((ci, bi, order.len()));
+                        order.push((ci, bi));
+                        slugs.insert(r.id.clone(), c.slug.clone());
+                    }
+                }
+            }
+            let mut renumbered = HashMap::new();
+            for r in self.amendments.iter().flat_map(|a| &a.renumbered) {
+                renumbered.entry(r.to.clone()).or_insert_with(|| r.from.clone());
+            }
+            VersionLookup {
+                positions,
+                order,
+                slugs,
+                renumbered,
+                fingerprints: OnceLock::new(),
+                chapter_fingerprints: OnceLock::new(),
+            }
+        })
+    }
+
+    fn block(&self, (ci, bi): (usize, usize)) -> Option<(&Chapter, &Requirement)> {
+        let c = self.chapters.get(ci)?;
+        match c.blocks.get(bi)? {
+            Block::Requirement(r) => Some((c, r)),
+            _ => None,
+        }
+    }
+
     /// Every requirement of the version, in reading order.
     pub fn requirements(&self) -> impl Iterator<Item = (&Chapter, &Requirement)> {
         self.chapters.iter().flat_map(|c| c.requirements().map(move |r| (c, r)))
@@ -146,7 +339,27 @@ impl Version {
 
     /// The requirement with the given ID, and its chapter.
     pub fn requirement(&self, id: &str) -> Option<(&Chapter, &Requirement)> {
-        self.requirements().find(|(_, r)| r.id == id)
+        match self.lookups().positions.get(id) {
+            Some(&(ci, bi, _)) => self.block((ci, bi)).filter(|(_, r)| r.id == id),
+            None => None,
+        }
+    }
+
+    /// The position of requirement `r` (one of this version's) in reading order.
+    pub fn requirement_position(&self, r: &Requirement) -> Option<usize> {
+        let &(ci, bi, n) = self.lookups().positions.get(&r.id)?;
+        let (_, found) = self.block((ci, bi))?;
+        if std::ptr::eq(found, r) {
+            return Some(n);
+        }
+        // A later requirement with the same ID (an error the check reports).
+        let order = &self.lookups().order;
+        (0..order.len()).find(|&i| self.block(order[i]).is_some_and(|(_, x)| std::ptr::eq(x, r)))
+    }
+
+    /// The `n`-th requirement in reading order.
+    pub fn requirement_at(&self, n: usize) -> Option<&Requirement> {
+        self.lookups().order.get(n).and_then(|&p| self.block(p)).map(|(_, r)| r)
     }
 
     /// The chapter with the given slug.
@@ -155,8 +368,41 @@ impl Version {
     }
 
     /// A map from requirement ID to the slug of the chapter that holds it.
-    pub fn requirement_index(&self) -> BTreeMap<String, String> {
-        self.requirements().map(|(c, r)| (r.id.clone(), c.slug.clone())).collect()
+    pub fn requirement_index(&self) -> &BTreeMap<String, String> {
+        &self.lookups().slugs
+    }
+
+    /// The ID that requirement `id` had in the previous version, when an
+    /// amendment entry of this version declares its renumbering.
+    pub fn renumbered_from(&self, id: &str) -> Option<&str> {
+        self.lookups().renumbered.get(id).map(String::as_str)
+    }
+
+    /// The fingerprint of every requirement's text, in reading order.
+    pub fn fingerprints(&self) -> &[String] {
+        self.lookups()
+            .fingerprints
+            .get_or_init(|| self.requirements().map(|(_, r)| crate::fingerprint::of_requirement(r)).collect())
+    }
+
+    /// The fingerprint of requirement `r`'s text (see [`crate::fingerprint::of_requirement`]).
+    pub fn fingerprint_of(&self, r: &Requirement) -> String {
+        match self.requirement_position(r) {
+            Some(n) => self.fingerprints()[n].clone(),
+            None => crate::fingerprint::of_requirement(r),
+        }
+    }
+
+    /// The fingerprint of chapter `c`'s own text (see [`crate::fingerprint::of_chapter`]).
+    pub fn chapter_fingerprint(&self, c: &Chapter) -> String {
+        let all = self
+            .lookups()
+            .chapter_fingerprints
+            .get_or_init(|| self.chapters.iter().map(crate::fingerprint::of_chapter).collect());
+        match self.chapters.iter().position(|x| std::ptr::eq(x, c)) {
+            Some(i) => all[i].clone(),
+            None => crate::fingerprint::of_chapter(c),
+        }
     }
 }
 

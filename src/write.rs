@@ -5,9 +5,11 @@
 //! output exactly as it was. The output folder is never the project root or a
 //! source folder, and a folder that craftpub did not write is never replaced.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use crate::render::SiteFiles;
 
@@ -99,44 +101,85 @@ pub fn check_output_safe(root: &Path, out: &Path) -> Result<PathBuf, WriteError>
 
 /// Writes `files` to `out` atomically: everything or nothing.
 pub fn write_site(root: &Path, out: &Path, files: &SiteFiles) -> Result<(), WriteError> {
-    let out = check_output_safe(root, out)?;
-    if out.is_dir() && !out.join(MARKER).is_file() && fs::read_dir(&out).map_err(io_err(&out))?.next().is_some() {
-        return Err(WriteError::ForeignOutput(out));
-    }
-    if out.exists() && !out.is_dir() {
-        return Err(WriteError::ForeignOutput(out));
-    }
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.new-{pid}"));
-    let retired = parent.join(format!(".{name}.old-{pid}"));
-
-    let result = write_tree(&staging, files).and_then(|()| swap_in(&staging, &out, &retired));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::begin(root, out)?;
+    staging.write(files)?;
+    staging.finish()
 }
 
-fn write_tree(staging: &Path, files: &SiteFiles) -> Result<(), WriteError> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(io_err(staging))?;
-    }
-    fs::create_dir_all(staging).map_err(io_err(staging))?;
-    fs::write(staging.join(MARKER), b"Written by craftpub; replaced by every build.\n").map_err(io_err(staging))?;
-    let mut made = std::collections::BTreeSet::new();
-    for (rel, bytes) in files {
-        let path = staging.join(rel);
-        if let Some(dir) = path.parent()
-            && made.insert(dir.to_path_buf())
-        {
-            fs::create_dir_all(dir).map_err(io_err(dir))?;
+/// A site being written: files go to a staging folder beside the output
+/// folder as they come ([`Staging::write`], from any thread), and the
+/// staging folder replaces the output folder when complete
+/// ([`Staging::finish`]). Dropped unfinished (an error on the way), it
+/// removes the staging folder and leaves the output folder as it was.
+pub struct Staging {
+    out: PathBuf,
+    staging: PathBuf,
+    retired: PathBuf,
+    made: Mutex<HashSet<PathBuf>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks that `out` may be written (see [`check_output_safe`]; a folder
+    /// craftpub did not write is never replaced) and creates the staging folder.
+    pub fn begin(root: &Path, out: &Path) -> Result<Staging, WriteError> {
+        let out = check_output_safe(root, out)?;
+        if out.is_dir() && !out.join(MARKER).is_file() && fs::read_dir(&out).map_err(io_err(&out))?.next().is_some() {
+            return Err(WriteError::ForeignOutput(out));
         }
-        fs::write(&path, bytes).map_err(io_err(&path))?;
+        if out.exists() && !out.is_dir() {
+            return Err(WriteError::ForeignOutput(out));
+        }
+        let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let pid = std::process::id();
+        let staging = parent.join(format!(".{name}.new-{pid}"));
+        let retired = parent.join(format!(".{name}.old-{pid}"));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
+        }
+        let s = Staging { out, staging, retired, made: Mutex::new(HashSet::new()), finished: false };
+        fs::create_dir_all(&s.staging).map_err(io_err(&s.staging))?;
+        fs::write(s.staging.join(MARKER), b"Written by craftpub; replaced by every build.\n")
+            .map_err(io_err(&s.staging))?;
+        Ok(s)
     }
-    Ok(())
+
+    /// Writes `files` into the staging folder.
+    pub fn write(&self, files: &SiteFiles) -> Result<(), WriteError> {
+        for (rel, bytes) in files {
+            let path = self.staging.join(rel);
+            if let Some(dir) = path.parent() {
+                // Under the lock, so that no thread writes into a folder another is still creating.
+                let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+                if !made.contains(dir) {
+                    fs::create_dir_all(dir).map_err(io_err(dir))?;
+                    made.insert(dir.to_path_buf());
+                }
+            }
+            fs::write(&path, bytes).map_err(io_err(&path))?;
+        }
+        Ok(())
+    }
+
+    /// Puts the staging folder in the place of the output folder.
+    pub fn finish(mut self) -> Result<(), WriteError> {
+        self.finished = true;
+        let result = swap_in(&self.staging, &self.out, &self.retired);
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+        result
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 fn swap_in(staging: &Path, out: &Path, retired: &Path) -> Result<(), WriteError> {

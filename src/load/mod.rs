@@ -183,7 +183,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
     }
     versions.sort_by(|a: &Version, b: &Version| (&a.date, version_key(&a.id)).cmp(&(&b.date, version_key(&b.id))));
     let translations = load_translations(root, diags);
-    Project { standard, versions, translations }
+    Project { standard, versions, translations, lookup: Default::default() }
 }
 
 /// A sort key that orders "2.10" after "2.9".
@@ -362,6 +362,7 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
         amendments,
         dir: dir.to_path_buf(),
         amendments_file: has_amendments.then_some(amendments_file),
+        lookup: Default::default(),
     })
     .inspect(|v| {
         if let Some(p) = &meta.previous

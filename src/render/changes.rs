@@ -1,6 +1,8 @@
 //! The pages about change: diffs between versions, the history of each
 //! requirement, each version's amendment history, and a translation's status.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use super::{LangContext, RenderError, SiteFiles};
@@ -193,11 +195,17 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
     Ok(())
 }
 
+/// The changes of one diff, by (new ID, old ID).
+type ChangesByIds = HashMap<(String, String), RequirementChange>;
+
 /// The history page of every requirement lineage.
 pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), RenderError> {
     let code = lc.code();
     let t = &lc.strings;
     let project = lc.project;
+    // Each step's change comes from the diff of its two versions, computed
+    // once per pair (not once per step), keyed by (new ID, old ID).
+    let mut diffs: HashMap<(&str, &str), ChangesByIds> = HashMap::new();
     for lineage in &lc.site.lineages {
         let page = urls::history(code, &lineage.name);
         let root = urls::to_root(&page);
@@ -214,12 +222,16 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
             let (change, ops, reasons): (&str, Vec<WordOp>, Vec<Value>) = match previous {
                 None => ("first", Vec::new(), Vec::new()),
                 Some((pv, pr)) => {
-                    let d = diff::compare_in(project, pv, v, &shown(lc));
-                    let c = d
-                        .changes
-                        .into_iter()
-                        .find(|c| c.id.as_deref() == Some(id.as_str()) && c.old_id.as_deref() == Some(pr.id.as_str()));
-                    match c {
+                    let changes = diffs.entry((&pv.id, &v.id)).or_insert_with(|| {
+                        let mut by_ids = HashMap::new();
+                        for c in diff::compare_in(project, pv, v, &shown(lc)).changes {
+                            if let (Some(new), Some(old)) = (c.id.clone(), c.old_id.clone()) {
+                                by_ids.entry((new, old)).or_insert(c);
+                            }
+                        }
+                        by_ids
+                    });
+                    match changes.get(&(id.clone(), pr.id.clone())) {
                         Some(c) => {
                             ops_in_source = c.text_in_source_language;
                             let mut ops = c.title_ops.clone();

@@ -4,8 +4,11 @@
 //! Rendering produces every output file in memory, keyed by its path; the
 //! [`write`](crate::write) stage puts them on disk atomically.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -221,6 +224,9 @@ fn merge_strings(base: &mut Value, over: &Value) {
 
 mod changes;
 
+/// Translation coverage per edition: (version, language) -> coverage.
+type Coverages = BTreeMap<(String, String), Coverage>;
+
 /// What every language's pages share: the requirement lineages and the
 /// version pairs with a diff page.
 struct SiteIndex {
@@ -279,6 +285,26 @@ impl LangContext<'_> {
 /// Renders the whole site: every edition (version and language), the front
 /// page, `latest/` redirects, the 404 page, the sitemap and the API index.
 pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, RenderError> {
+    let rendered = Mutex::new(SiteFiles::new());
+    let mut files = render_site_streamed(project, theme, &|part: SiteFiles| {
+        rendered.lock().unwrap_or_else(PoisonError::into_inner).extend(part);
+        Ok::<(), RenderError>(())
+    })?;
+    files.extend(rendered.into_inner().unwrap_or_else(PoisonError::into_inner));
+    Ok(files)
+}
+
+/// Renders the site as [`render_site`] does, languages in parallel, and hands
+/// each language's files to `emit` as soon as they are rendered (from the
+/// thread that rendered them), so that memory holds the languages being
+/// rendered, not the whole site. Returns the files of no language (assets,
+/// sitemap, API index). On an error, the error of the first language in
+/// order that failed is returned.
+pub fn render_site_streamed<E: From<RenderError> + Send>(
+    project: &Project,
+    theme: &Theme,
+    emit: &(dyn Fn(SiteFiles) -> Result<(), E> + Sync),
+) -> Result<SiteFiles, E> {
     let mut files = SiteFiles::new();
     let latest = project.latest();
     let languages = project.languages();
@@ -291,8 +317,10 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
     let (lineages, lineage_index) = crate::diff::lineages(project);
     let site =
         SiteIndex { lineages, lineage_index, pairs: crate::diff::published_pairs(project, project.standard.all_diffs) };
-    let mut coverage = BTreeMap::new();
-    for language in &languages {
+    // Each language is rendered on its own (see the parallel map below).
+    let render_language = |language: &Language| -> Result<(SiteFiles, Coverages), RenderError> {
+        let mut files = SiteFiles::new();
+        let mut coverage = Coverages::new();
         let mut strings = theme.strings.clone();
         if let Some(t) = project.translation(&language.code) {
             merge_strings(&mut strings, &serde_json::to_value(&t.strings).unwrap_or_default());
@@ -357,9 +385,27 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
             insert_search(&mut ctx, &lc, latest);
             files.insert(page.clone(), theme.render("404.html", &page, &ctx)?);
         }
+        Ok((files, coverage))
+    };
+    // rayon: languages are independent, and many enough to keep every core busy.
+    let rendered: Vec<Result<(Vec<String>, Coverages), E>> = languages
+        .par_iter()
+        .map(|language| {
+            let (language_files, coverage) = render_language(language)?;
+            let paths = language_files.keys().cloned().collect();
+            emit(language_files)?;
+            Ok((paths, coverage))
+        })
+        .collect();
+    let mut paths: BTreeSet<String> = files.keys().cloned().collect();
+    let mut coverage = Coverages::new();
+    for result in rendered {
+        let (language_paths, language_coverage) = result?;
+        paths.extend(language_paths);
+        coverage.extend(language_coverage);
     }
 
-    files.insert("sitemap.xml".into(), sitemap(project, &languages, &files));
+    files.insert("sitemap.xml".into(), sitemap(project, &languages, &paths));
     files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage, &site.pairs));
     Ok(files)
 }
@@ -571,13 +617,13 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     Ok(coverage)
 }
 
-fn sitemap(project: &Project, languages: &[Language], files: &SiteFiles) -> Vec<u8> {
+fn sitemap(project: &Project, languages: &[Language], files: &BTreeSet<String>) -> Vec<u8> {
     let base = project.standard.base_url.trim_end_matches('/');
     let loc = |path: &str| markdown::escape(&format!("{base}{}", urls::site_path(path)));
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    for path in files.keys() {
+    for path in files {
         let is_page = path.ends_with(".html") && path != "404.html" && !path.contains("/latest/");
         if !is_page {
             continue;
@@ -589,7 +635,7 @@ fn sitemap(project: &Project, languages: &[Language], files: &SiteFiles) -> Vec<
         {
             for l in languages {
                 let alt = format!("{}/{rest}", l.code);
-                if files.contains_key(&alt) {
+                if files.contains(&alt) {
                     out.push_str(&format!(
                         "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
                         markdown::escape(&l.code),

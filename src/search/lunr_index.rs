@@ -6,10 +6,11 @@
 //! operations in the same order and the same rounding to three decimals, so
 //! the vectors are the numbers lunr.js would compute.
 
-use std::collections::{BTreeSet, HashMap};
+use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::pipeline::{Pipeline, SearchLanguage};
+use super::pipeline::{Pipeline, SearchLanguage, split_tokens};
 
 /// The lunr version whose serialised shape is written.
 pub const LUNR_VERSION: &str = "2.3.9";
@@ -30,47 +31,66 @@ pub const FIELDS: [Field; 3] =
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// One field of one document: its length in terms, and each term's frequency
-/// in order of first appearance.
-type FieldTerms = (usize, Vec<(String, usize)>);
-
-struct Posting {
-    index: usize,
-    /// For each field, the documents (by number) that hold the term there.
-    docs: [BTreeSet<usize>; 3],
-}
+/// One field of one document: its length in terms, and each term's
+/// frequency (term number, count) in order of first appearance.
+type FieldTerms = (usize, Vec<(usize, usize)>);
 
 /// Builds the serialised index of `docs` (each the text of [`FIELDS`], in
 /// order; a document's ref is its position) for `language`.
+///
+/// Terms are numbered in order of first appearance, which is the `_index`
+/// lunr gives them. The pipeline works token by token, so each distinct
+/// token goes through it once.
 pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
     let pipeline = Pipeline::new(language);
-    let mut inverted: HashMap<String, Posting> = HashMap::new();
-    let mut next_index = 0;
-    // Per document and field: the field's length and its terms' frequencies,
-    // terms in order of first appearance.
+    // Token -> the numbers of its terms.
+    let mut token_terms: HashMap<String, Vec<usize>> = HashMap::new();
+    // Term -> number, number -> term, and per term the documents that hold
+    // it in each field (ascending).
+    let mut numbers: HashMap<String, usize> = HashMap::new();
+    let mut terms: Vec<String> = Vec::new();
+    let mut postings: Vec<[Vec<usize>; 3]> = Vec::new();
+    // Per term: where it is in the current field's frequencies, valid when
+    // its stamp is the current field's.
+    let mut slot: Vec<(usize, usize)> = Vec::new();
+    let mut stamp = 0;
     let mut field_terms: Vec<[FieldTerms; 3]> = Vec::with_capacity(docs.len());
 
     for (doc, texts) in docs.iter().enumerate() {
         let mut per_field: [FieldTerms; 3] = Default::default();
         for (f, text) in texts.iter().enumerate() {
-            let terms = pipeline.terms(text);
-            let mut freqs: Vec<(String, usize)> = Vec::new();
-            let mut seen: HashMap<String, usize> = HashMap::new();
-            for term in &terms {
-                match seen.get(term) {
-                    Some(&i) => freqs[i].1 += 1,
-                    None => {
-                        seen.insert(term.clone(), freqs.len());
-                        freqs.push((term.clone(), 1));
+            stamp += 1;
+            let lowered = text.to_lowercase();
+            let (length, freqs) = &mut per_field[f];
+            for token in split_tokens(&lowered) {
+                if !token_terms.contains_key(token) {
+                    let mut ids = Vec::new();
+                    for term in pipeline.run(vec![token.to_owned()]) {
+                        let n = *numbers.entry(term).or_insert_with_key(|term| {
+                            terms.push(term.clone());
+                            postings.push(Default::default());
+                            slot.push((0, 0));
+                            terms.len() - 1
+                        });
+                        ids.push(n);
+                    }
+                    token_terms.insert(token.to_owned(), ids);
+                }
+                for &n in &token_terms[token] {
+                    *length += 1;
+                    match slot[n] {
+                        (s, i) if s == stamp => freqs[i].1 += 1,
+                        _ => {
+                            slot[n] = (stamp, freqs.len());
+                            freqs.push((n, 1));
+                        }
+                    }
+                    let docs = &mut postings[n][f];
+                    if docs.last() != Some(&doc) {
+                        docs.push(doc);
                     }
                 }
-                let posting = inverted.entry(term.clone()).or_insert_with(|| {
-                    next_index += 1;
-                    Posting { index: next_index - 1, docs: Default::default() }
-                });
-                posting.docs[f].insert(doc);
             }
-            per_field[f] = (terms.len(), freqs);
         }
         field_terms.push(per_field);
     }
@@ -83,7 +103,14 @@ pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
     }
 
     let document_count = docs.len() as f64;
-    let mut idf_cache: HashMap<&str, f64> = HashMap::new();
+    let idf: Vec<f64> = postings
+        .iter()
+        .map(|p| {
+            let with_term = p.iter().map(Vec::len).sum::<usize>() as f64;
+            let x = (document_count - with_term + 0.5) / (with_term + 0.5);
+            (1.0 + x.abs()).ln()
+        })
+        .collect();
     let mut out = String::with_capacity(64 * 1024);
     out.push_str("{\"version\":");
     push_json_str(&mut out, LUNR_VERSION);
@@ -96,21 +123,15 @@ pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
     }
     out.push_str("],\"fieldVectors\":[");
     let mut first = true;
+    let mut elements: Vec<(usize, f64)> = Vec::new();
     for (doc, per_field) in field_terms.iter().enumerate() {
         for (f, (length, freqs)) in per_field.iter().enumerate() {
-            let mut elements: Vec<(usize, f64)> = Vec::with_capacity(freqs.len());
-            for (term, tf) in freqs {
-                let posting = &inverted[term];
-                let idf = *idf_cache.entry(term.as_str()).or_insert_with(|| {
-                    let with_term: usize = posting.docs.iter().map(BTreeSet::len).sum();
-                    let with_term = with_term as f64;
-                    let x = (document_count - with_term + 0.5) / (with_term + 0.5);
-                    (1.0 + x.abs()).ln()
-                });
-                let tf = *tf as f64;
-                let mut score = idf * ((K1 + 1.0) * tf) / (K1 * (1.0 - B + B * (*length as f64 / average[f])) + tf);
+            elements.clear();
+            for &(n, tf) in freqs {
+                let tf = tf as f64;
+                let mut score = idf[n] * ((K1 + 1.0) * tf) / (K1 * (1.0 - B + B * (*length as f64 / average[f])) + tf);
                 score *= FIELDS[f].boost;
-                elements.push((posting.index, (score * 1000.0).round() / 1000.0));
+                elements.push((n, (score * 1000.0).round() / 1000.0));
             }
             elements.sort_by_key(|e| e.0);
             if !first {
@@ -131,18 +152,19 @@ pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
         }
     }
     out.push_str("],\"invertedIndex\":[");
-    let mut terms: Vec<(&String, &Posting)> = inverted.iter().collect();
-    terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    for (i, (term, posting)) in terms.iter().enumerate() {
+    // Terms in the order of JavaScript's string comparison (UTF-16 code units).
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    order.sort_by(|&a, &b| utf16_cmp(&terms[a], &terms[b]));
+    for (i, &n) in order.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push('[');
-        push_json_str(&mut out, term);
-        let _ = write!(out, ",{{\"_index\":{}", posting.index);
+        push_json_str(&mut out, &terms[n]);
+        let _ = write!(out, ",{{\"_index\":{n}");
         for (f, field) in FIELDS.iter().enumerate() {
             let _ = write!(out, ",\"{}\":{{", field.name);
-            for (j, doc) in posting.docs[f].iter().enumerate() {
+            for (j, doc) in postings[n][f].iter().enumerate() {
                 if j > 0 {
                     out.push(',');
                 }
@@ -161,6 +183,24 @@ pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
     }
     out.push_str("]}");
     out
+}
+
+/// Compares strings as JavaScript does: by UTF-16 code units. That is byte
+/// order, except that characters beyond U+FFFF (four bytes in UTF-8, a
+/// surrogate pair in UTF-16) sort before U+E000 to U+FFFF.
+fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let common = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    match (x.get(common), y.get(common)) {
+        // Bytes below 0xEE start characters (or continue ones) that both
+        // encodings order alike.
+        (Some(&p), Some(&q)) if p < 0xEE && q < 0xEE => p.cmp(&q),
+        (Some(_), Some(_)) => {
+            let start = (0..=common).rev().find(|&i| a.is_char_boundary(i) && b.is_char_boundary(i)).unwrap_or(0);
+            a[start..].encode_utf16().cmp(b[start..].encode_utf16())
+        }
+        (p, q) => p.is_some().cmp(&q.is_some()),
+    }
 }
 
 /// Appends `s` as a JSON string, escaped as `JSON.stringify` escapes it.

@@ -118,7 +118,12 @@ fn is_js_space(c: char) -> bool {
 /// lunr's tokenizer: lower-cases the text, then splits it on runs of
 /// whitespace and hyphens (`/[\s\-]+/`). `3.1.2` stays one token.
 pub fn tokenize(text: &str) -> Vec<String> {
-    text.to_lowercase().split(|c| is_js_space(c) || c == '-').filter(|t| !t.is_empty()).map(str::to_owned).collect()
+    split_tokens(&text.to_lowercase()).map(str::to_owned).collect()
+}
+
+/// The tokens of text that is already lower-cased (see [`tokenize`]).
+pub(super) fn split_tokens(lowered: &str) -> impl Iterator<Item = &str> {
+    lowered.split(|c| is_js_space(c) || c == '-').filter(|t| !t.is_empty())
 }
 
 /// `\w` of JavaScript without the `u` flag.

@@ -167,7 +167,12 @@ impl Vendor {
     /// Adds to `site` the scripts that its search indexes need (and the
     /// packages' licences), nothing more.
     pub fn add_needed(&self, site: &mut SiteFiles) {
-        let languages = super::languages_in(site.iter());
+        self.add_for(&super::languages_in(site.iter()), site);
+    }
+
+    /// Adds to `site` the scripts that search indexes of `languages` need
+    /// (and the packages' licences), for a site whose indexes are elsewhere.
+    pub fn add_for(&self, languages: &[SearchLanguage], site: &mut SiteFiles) {
         if languages.is_empty() {
             return;
         }
