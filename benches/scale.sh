@@ -54,7 +54,7 @@ size_args() {
   esac
 }
 
-# measure NAME CMD...: runs CMD under GNU time, appends "wall cpu rss_kb" to $WORK/NAME.times.
+# measure NAME CMD...: runs CMD under GNU time, appends "wall user sys rss_kb" to $WORK/NAME.times.
 measure() {
   local name=$1
   shift
@@ -65,7 +65,7 @@ measure() {
     cat "$WORK/$name.log" >&2
     exit 1
   fi
-  awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$t" >>"$WORK/$name.times"
+  cat "$t" >>"$WORK/$name.times"
   rm -f "$t"
 }
 
@@ -96,21 +96,27 @@ for size in $SIZES; do
   "$GEN" --out "$corpus" $(size_args "$size") --seed 1 --hugo "$hugo_src" 2>"$WORK/$size.gen.log"
   sed 's/^gen_corpus: /  /' "$WORK/$size.gen.log"
   rm -f "$WORK/$size".*.times
+  # Every run writes into new folders, removed only after the last run: a
+  # file system slows down creating files right after deleting many (ext4
+  # skips recently freed inodes), which would weigh on whoever came second.
+  outs=$WORK/out-$size
+  rm -rf "$outs"
+  mkdir -p "$outs"
   for run in $(seq "$RUNS"); do
-    rm -rf "$corpus/public" "$WORK/$size-hugo-out"
-    measure "$size.build" "$CRAFTPUB" build --root "$corpus"
-    measure "$size.hugo" hugo --quiet --source "$hugo_src" --destination "$WORK/$size-hugo-out"
+    measure "$size.build" "$CRAFTPUB" build --root "$corpus" --out "$outs/craftpub-$run"
+    measure "$size.hugo" hugo --quiet --source "$hugo_src" --destination "$outs/hugo-$run"
     measure "$size.check" "$CRAFTPUB" check --root "$corpus"
     edit_one_file "$corpus"
-    measure "$size.rebuild" "$CRAFTPUB" build --root "$corpus"
+    measure "$size.rebuild" "$CRAFTPUB" build --root "$corpus" --out "$outs/craftpub-$run"
     echo "  $size: round $run of $RUNS done" >&2
   done
-  files=$(find "$corpus/public" -type f | wc -l)
-  bytes=$(du -sm "$corpus/public" | cut -f1)
-  hugo_files=$(find "$WORK/$size-hugo-out" -type f | wc -l)
+  files=$(find "$outs/craftpub-1" -type f | wc -l)
+  bytes=$(du -sm "$outs/craftpub-1" | cut -f1)
+  hugo_files=$(find "$outs/hugo-1" -type f | wc -l)
+  hugo_bytes=$(du -sm "$outs/hugo-1" | cut -f1)
   echo
-  echo "$size corpus: craftpub writes $files files ($bytes MB); Hugo writes $hugo_files files"
-  printf "  %-34s %9s %9s %12s\n" "task" "wall s" "CPU s" "max RSS MB"
+  echo "$size corpus: craftpub writes $files files ($bytes MB); Hugo writes $hugo_files files ($hugo_bytes MB)"
+  printf "  %-34s %8s %8s %8s %8s %11s\n" "task" "wall s" "CPU s" "user s" "sys s" "max RSS MB"
   for task in build check rebuild hugo; do
     f=$WORK/$size.$task.times
     label=$task
@@ -120,13 +126,17 @@ for size in $SIZES; do
       rebuild) label="craftpub build after one edit" ;;
       hugo) label="hugo (pages only, same content)" ;;
     esac
-    printf "  %-34s %9s %9s %12s\n" "$label" "$(median "$f" 1)" "$(median "$f" 2)" \
-      "$(awk -v k="$(median "$f" 3)" 'BEGIN { printf "%.0f", k / 1024 }')"
+    awk '{ print $2 + $3 }' "$f" >"$f.cpu"
+    printf "  %-34s %8s %8s %8s %8s %11s\n" "$label" "$(median "$f" 1)" "$(median "$f.cpu" 1)" \
+      "$(median "$f" 2)" "$(median "$f" 3)" "$(awk -v k="$(median "$f" 4)" 'BEGIN { printf "%.0f", k / 1024 }')"
   done
   bw=$(median "$WORK/$size.build.times" 1)
   hw=$(median "$WORK/$size.hugo.times" 1)
-  bm=$(median "$WORK/$size.build.times" 3)
-  hm=$(median "$WORK/$size.hugo.times" 3)
-  awk -v bw="$bw" -v hw="$hw" -v bm="$bm" -v hm="$hm" \
-    'BEGIN { printf "  craftpub build / hugo: wall %.2f, peak memory %.2f\n", bw / hw, bm / hm }'
+  bc=$(median "$WORK/$size.build.times.cpu" 1)
+  hc=$(median "$WORK/$size.hugo.times.cpu" 1)
+  bm=$(median "$WORK/$size.build.times" 4)
+  hm=$(median "$WORK/$size.hugo.times" 4)
+  awk -v bw="$bw" -v hw="$hw" -v bc="$bc" -v hc="$hc" -v bm="$bm" -v hm="$hm" \
+    'BEGIN { printf "  craftpub build / hugo: wall %.2f, CPU %.2f, peak memory %.2f\n", bw / hw, bc / hc, bm / hm }'
+  rm -rf "$outs"
 done

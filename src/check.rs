@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostics, line_of};
 use crate::diff::ChangeKind;
 use crate::load::cross_references;
@@ -183,104 +185,123 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
 /// strings that cover the theme's (missing ones are warnings: English shows).
 pub fn check_translations(project: &Project, english_strings: Option<&toml::Table>, diags: &mut Diagnostics) {
     let (lineages, _) = crate::diff::lineages(project);
-    for lang in &project.translations {
-        if let Some(english) = english_strings {
-            check_strings(english, &lang.strings, &lang.strings_file, "", diags);
-        }
-        for (version_id, chapters) in &lang.versions {
-            let Some(version) = project.version(version_id) else {
-                let dir = lang.dir.join(version_id);
+    // Languages are checked in parallel; diagnostics are kept in order.
+    let checked: Vec<Diagnostics> = project
+        .translations
+        .par_iter()
+        .map(|lang| {
+            let mut lang_diags = diags.fork();
+            check_translation(project, english_strings, &lineages, lang, &mut lang_diags);
+            lang_diags
+        })
+        .collect();
+    for lang_diags in checked {
+        diags.append(lang_diags);
+    }
+}
+
+/// [`check_translations`] for one language.
+fn check_translation(
+    project: &Project,
+    english_strings: Option<&toml::Table>,
+    lineages: &[crate::diff::Lineage],
+    lang: &LanguageSource,
+    diags: &mut Diagnostics,
+) {
+    if let Some(english) = english_strings {
+        check_strings(english, &lang.strings, &lang.strings_file, "", diags);
+    }
+    for (version_id, chapters) in &lang.versions {
+        let Some(version) = project.version(version_id) else {
+            let dir = lang.dir.join(version_id);
+            diags.error(
+                &dir,
+                0,
+                format!("there is no English version {version_id} to translate"),
+                "rename the folder to an existing version of standard/, or remove it",
+            );
+            continue;
+        };
+        let english_chapter_of = version.requirement_index();
+        let mut seen: BTreeMap<&str, &TranslatedRequirement> = BTreeMap::new();
+        for (slug, chapter) in chapters {
+            let Some(english) = version.chapter(slug) else {
                 diags.error(
-                    &dir,
+                    &chapter.file,
                     0,
-                    format!("there is no English version {version_id} to translate"),
-                    "rename the folder to an existing version of standard/, or remove it",
+                    format!("{slug}.md has no English counterpart in standard/{version_id}/"),
+                    "name the file after an English chapter of the same version, or remove it",
                 );
                 continue;
             };
-            let english_chapter_of = version.requirement_index();
-            let mut seen: BTreeMap<&str, &TranslatedRequirement> = BTreeMap::new();
-            for (slug, chapter) in chapters {
-                let Some(english) = version.chapter(slug) else {
+            if chapter.source.is_none() && !chapter.untranslated {
+                diags.warning(
+                    &chapter.file,
+                    1,
+                    "the chapter records no source fingerprint, so its prose cannot be tracked as outdated",
+                    format!(
+                        "run craftpub translate {} --version {version_id} --mark-updated {slug}",
+                        lang.language.code
+                    ),
+                );
+            }
+            let english_pieces = english.blocks.iter().filter(|b| matches!(b, Block::Section(_))).count();
+            let pieces = chapter.blocks.iter().filter(|b| matches!(b, Block::Section(_))).count();
+            if pieces != english_pieces {
+                diags.warning(
+                    &chapter.file,
+                    1,
+                    format!("{pieces} section headings, where the English chapter has {english_pieces}"),
+                    "mirror the English chapter's ## headings one for one, so each is matched to its translation",
+                );
+            }
+            for t in &chapter.requirements {
+                if let Some(first) = seen.get(t.id.as_str()) {
                     diags.error(
-                        &chapter.file,
-                        0,
-                        format!("{slug}.md has no English counterpart in standard/{version_id}/"),
-                        "name the file after an English chapter of the same version, or remove it",
+                        &t.file,
+                        t.line,
+                        format!(
+                            "requirement {} is translated twice (also at {}:{})",
+                            t.id,
+                            first.file.file_name().unwrap_or_default().to_string_lossy(),
+                            first.line
+                        ),
+                        "keep one translation of each requirement per version",
                     );
                     continue;
-                };
-                if chapter.source.is_none() && !chapter.untranslated {
-                    diags.warning(
-                        &chapter.file,
-                        1,
-                        "the chapter records no source fingerprint, so its prose cannot be tracked as outdated",
-                        format!(
-                            "run craftpub translate {} --version {version_id} --mark-updated {slug}",
-                            lang.language.code
-                        ),
+                }
+                seen.insert(&t.id, t);
+                match english_chapter_of.get(&t.id) {
+                    None => diags.error(
+                        &t.file,
+                        t.line,
+                        format!("requirement {} does not exist in English version {version_id}", t.id),
+                        "correct the ID to the English one, or remove the block",
+                    ),
+                    Some(s) if s != slug => diags.warning(
+                        &t.file,
+                        t.line,
+                        format!("requirement {} is in {s}.md in English", t.id),
+                        format!("move the block to {s}.md, mirroring the English files"),
+                    ),
+                    Some(_) => {}
+                }
+                let mut refs: Vec<(&str, usize)> = cross_references(&t.body)
+                    .into_iter()
+                    .map(|(id, o)| (id, t.body_line + line_of(&t.body, o) - 1))
+                    .collect();
+                if let Some(g) = &t.guidance {
+                    refs.extend(
+                        cross_references(g).into_iter().map(|(id, o)| (id, t.guidance_line + line_of(g, o) - 1)),
                     );
                 }
-                let english_pieces = english.blocks.iter().filter(|b| matches!(b, Block::Section(_))).count();
-                let pieces = chapter.blocks.iter().filter(|b| matches!(b, Block::Section(_))).count();
-                if pieces != english_pieces {
-                    diags.warning(
-                        &chapter.file,
-                        1,
-                        format!("{pieces} section headings, where the English chapter has {english_pieces}"),
-                        "mirror the English chapter's ## headings one for one, so each is matched to its translation",
-                    );
-                }
-                for t in &chapter.requirements {
-                    if let Some(first) = seen.get(t.id.as_str()) {
-                        diags.error(
-                            &t.file,
-                            t.line,
-                            format!(
-                                "requirement {} is translated twice (also at {}:{})",
-                                t.id,
-                                first.file.file_name().unwrap_or_default().to_string_lossy(),
-                                first.line
-                            ),
-                            "keep one translation of each requirement per version",
-                        );
-                        continue;
-                    }
-                    seen.insert(&t.id, t);
-                    match english_chapter_of.get(&t.id) {
-                        None => diags.error(
-                            &t.file,
-                            t.line,
-                            format!("requirement {} does not exist in English version {version_id}", t.id),
-                            "correct the ID to the English one, or remove the block",
-                        ),
-                        Some(s) if s != slug => diags.warning(
-                            &t.file,
-                            t.line,
-                            format!("requirement {} is in {s}.md in English", t.id),
-                            format!("move the block to {s}.md, mirroring the English files"),
-                        ),
-                        Some(_) => {}
-                    }
-                    let mut refs: Vec<(&str, usize)> = cross_references(&t.body)
-                        .into_iter()
-                        .map(|(id, o)| (id, t.body_line + line_of(&t.body, o) - 1))
-                        .collect();
-                    if let Some(g) = &t.guidance {
-                        refs.extend(
-                            cross_references(g).into_iter().map(|(id, o)| (id, t.guidance_line + line_of(g, o) - 1)),
-                        );
-                    }
-                    check_translated_refs(&lineages, version, &t.file, &refs, diags);
-                }
-                for block in &chapter.blocks {
-                    if let Block::Prose { text, line } = block {
-                        let refs: Vec<(&str, usize)> = cross_references(text)
-                            .into_iter()
-                            .map(|(id, o)| (id, line + line_of(text, o) - 1))
-                            .collect();
-                        check_translated_refs(&lineages, version, &chapter.file, &refs, diags);
-                    }
+                check_translated_refs(lineages, version, &t.file, &refs, diags);
+            }
+            for block in &chapter.blocks {
+                if let Block::Prose { text, line } = block {
+                    let refs: Vec<(&str, usize)> =
+                        cross_references(text).into_iter().map(|(id, o)| (id, line + line_of(text, o) - 1)).collect();
+                    check_translated_refs(lineages, version, &chapter.file, &refs, diags);
                 }
             }
         }
@@ -361,151 +382,167 @@ fn collect_missing(from: &toml::Table, other: &toml::Table, prefix: &str, out: &
 /// a removal plus an addition of nearly the same text is a renumbering that
 /// should be declared.
 pub fn check_amendment_coverage(project: &Project, diags: &mut Diagnostics) {
-    for version in &project.versions {
-        let Some(previous) = version.previous.as_deref().and_then(|p| project.version(p)) else { continue };
-        let file = version.amendments_file.clone().unwrap_or_else(|| version.dir.join("amendments.toml"));
-        let diff = crate::diff::compare(project, previous, version);
-        let declared = |list: fn(&Amendment) -> Vec<&String>, id: &str| {
-            version.amendments.iter().find(|a| list(a).iter().any(|x| *x == id))
-        };
-        let mut named_new: BTreeMap<&str, ChangeKindDeclared> = BTreeMap::new();
-        for a in &version.amendments {
-            for id in &a.added {
-                named_new.insert(id, ChangeKindDeclared::Added);
-            }
-            for id in &a.modified {
-                named_new.insert(id, ChangeKindDeclared::Modified);
-            }
-            for r in &a.renumbered {
-                named_new.insert(&r.to, ChangeKindDeclared::Renumbered);
-            }
-        }
-        let named_removed: BTreeSet<&str> =
-            version.amendments.iter().flat_map(|a| a.removed.iter().map(String::as_str)).collect();
-        let ln = |id: &str| version.amendments.iter().find_map(|a| a.id_lines.get(id).copied()).unwrap_or(0);
+    // Each version is compared with its previous one in parallel; diagnostics are kept in order.
+    let checked: Vec<Diagnostics> = project
+        .versions
+        .par_iter()
+        .map(|version| {
+            let mut version_diags = diags.fork();
+            check_version_coverage(project, version, &mut version_diags);
+            version_diags
+        })
+        .collect();
+    for version_diags in checked {
+        diags.append(version_diags);
+    }
+}
 
-        let at = |v: &Version, id: &str| {
-            v.requirement(id).map(|(_, r)| (r.file.clone(), r.line)).unwrap_or((file.clone(), 0))
-        };
-        for c in &diff.changes {
-            let fix_entry = format!("add it to an entry of {} that gives the reason for the change", file.display());
-            let fix_entry = fix_entry.as_str();
-            match c.change {
-                ChangeKind::Added => {
-                    let id = c.id.as_deref().unwrap_or("");
-                    if declared(|a| a.added.iter().collect(), id).is_none() {
-                        let (f, l) = at(version, id);
-                        diags.error(
-                            &f,
-                            l,
-                            format!(
-                                "requirement {id} is new in {} but no amendment entry lists it in added",
-                                version.id
-                            ),
-                            fix_entry,
-                        );
-                    }
-                }
-                ChangeKind::Removed => {
-                    let id = c.old_id.as_deref().unwrap_or("");
-                    if !named_removed.contains(id) {
-                        let (f, l) = at(previous, id);
-                        diags.error(
-                            &f,
-                            l,
-                            format!(
-                                "requirement {id} of {} is gone from {} but no amendment entry lists it in removed",
-                                previous.id, version.id
-                            ),
-                            format!("{fix_entry} (removed), or declare its renumbering"),
-                        );
-                    }
-                }
-                ChangeKind::Modified => {
-                    let id = c.id.as_deref().unwrap_or("");
-                    if declared(|a| a.modified.iter().collect(), id).is_none() {
-                        let (f, l) = at(version, id);
-                        let what = if c.text_changed { "its text" } else { "its metadata" };
-                        diags.error(&f, l, format!("requirement {id} changed ({what}) since {} but no amendment entry lists it in modified", previous.id), fix_entry);
-                    }
-                }
-                ChangeKind::Renumbered | ChangeKind::Unchanged => {
-                    // A declared renumbering is its own entry; unchanged ones must not be named.
-                    let id = c.id.as_deref().unwrap_or("");
-                    if c.change == ChangeKind::Unchanged && named_new.contains_key(id) {
-                        let kind = named_new[id].as_str();
-                        diags.error(
-                            &file,
-                            ln(id),
-                            format!(
-                                "requirement {id} is listed as {kind}, but it did not change since {}",
-                                previous.id
-                            ),
-                            "remove it from the entry, or make the change the entry describes",
-                        );
-                    }
-                }
-            }
-            if let (ChangeKind::Modified, Some(id)) = (c.change, c.id.as_deref())
-                && named_new.get(id) == Some(&ChangeKindDeclared::Added)
-            {
-                diags.error(
-                    &file,
-                    ln(id),
-                    format!("requirement {id} is listed as added, but it exists in {}", previous.id),
-                    "list it in modified instead",
-                );
-            }
+/// [`check_amendment_coverage`] for one version.
+fn check_version_coverage(project: &Project, version: &Version, diags: &mut Diagnostics) {
+    let Some(previous) = version.previous.as_deref().and_then(|p| project.version(p)) else { return };
+    let file = version.amendments_file.clone().unwrap_or_else(|| version.dir.join("amendments.toml"));
+    let diff = crate::diff::compare(project, previous, version);
+    let declared = |list: fn(&Amendment) -> Vec<&String>, id: &str| {
+        version.amendments.iter().find(|a| list(a).iter().any(|x| *x == id))
+    };
+    let mut named_new: BTreeMap<&str, ChangeKindDeclared> = BTreeMap::new();
+    for a in &version.amendments {
+        for id in &a.added {
+            named_new.insert(id, ChangeKindDeclared::Added);
         }
-        // Entries naming an added requirement that existed before (and was not renumbered).
-        for (id, kind) in &named_new {
-            if *kind == ChangeKindDeclared::Added
-                && let Some(c) = diff.changes.iter().find(|c| c.id.as_deref() == Some(*id))
-                && (c.change == ChangeKind::Unchanged || c.change == ChangeKind::Renumbered)
-            {
-                diags.error(
-                    &file,
-                    ln(id),
-                    format!("requirement {id} is listed as added, but it continues a requirement of {}", previous.id),
-                    "remove it from added",
-                );
-            }
+        for id in &a.modified {
+            named_new.insert(id, ChangeKindDeclared::Modified);
         }
-        for id in &named_removed {
-            if version.requirement(id).is_some()
-                && diff.changes.iter().any(|c| c.old_id.as_deref() == Some(*id) && c.change != ChangeKind::Removed)
-            {
-                diags.error(
-                    &file,
-                    ln(id),
-                    format!("requirement {id} is listed as removed, but it is still in {}", version.id),
-                    "remove it from removed, or delete the requirement",
-                );
-            }
+        for r in &a.renumbered {
+            named_new.insert(&r.to, ChangeKindDeclared::Renumbered);
         }
-        // Undeclared renumbering: a removal and an addition of nearly the same text.
-        let removed: Vec<&crate::diff::RequirementChange> =
-            diff.changes.iter().filter(|c| c.change == ChangeKind::Removed).collect();
-        for added in diff.changes.iter().filter(|c| c.change == ChangeKind::Added) {
-            let (Some(new_id), Some((_, new))) =
-                (added.id.as_deref(), added.id.as_deref().and_then(|i| version.requirement(i)))
-            else {
-                continue;
-            };
-            for rem in &removed {
-                let Some((_, old)) = rem.old_id.as_deref().and_then(|i| previous.requirement(i)) else { continue };
-                let sim = crate::diff::similarity(
-                    &format!("{}\n{}", old.title, old.body),
-                    &format!("{}\n{}", new.title, new.body),
-                );
-                if sim >= 0.8 {
+    }
+    let named_removed: BTreeSet<&str> =
+        version.amendments.iter().flat_map(|a| a.removed.iter().map(String::as_str)).collect();
+    let ln = |id: &str| version.amendments.iter().find_map(|a| a.id_lines.get(id).copied()).unwrap_or(0);
+
+    let at =
+        |v: &Version, id: &str| v.requirement(id).map(|(_, r)| (r.file.clone(), r.line)).unwrap_or((file.clone(), 0));
+    for c in &diff.changes {
+        let fix_entry = format!("add it to an entry of {} that gives the reason for the change", file.display());
+        let fix_entry = fix_entry.as_str();
+        match c.change {
+            ChangeKind::Added => {
+                let id = c.id.as_deref().unwrap_or("");
+                if declared(|a| a.added.iter().collect(), id).is_none() {
+                    let (f, l) = at(version, id);
                     diags.error(
-                        &new.file,
-                        new.line,
-                        format!("{new_id} is new and {} was removed, but their texts are {:.0}% the same: an undeclared renumbering?", old.id, sim * 100.0),
-                        format!("declare it in {}: renumbered = [{{ from = \"{}\", to = \"{new_id}\" }}]", file.display(), old.id),
+                        &f,
+                        l,
+                        format!("requirement {id} is new in {} but no amendment entry lists it in added", version.id),
+                        fix_entry,
                     );
                 }
+            }
+            ChangeKind::Removed => {
+                let id = c.old_id.as_deref().unwrap_or("");
+                if !named_removed.contains(id) {
+                    let (f, l) = at(previous, id);
+                    diags.error(
+                        &f,
+                        l,
+                        format!(
+                            "requirement {id} of {} is gone from {} but no amendment entry lists it in removed",
+                            previous.id, version.id
+                        ),
+                        format!("{fix_entry} (removed), or declare its renumbering"),
+                    );
+                }
+            }
+            ChangeKind::Modified => {
+                let id = c.id.as_deref().unwrap_or("");
+                if declared(|a| a.modified.iter().collect(), id).is_none() {
+                    let (f, l) = at(version, id);
+                    let what = if c.text_changed { "its text" } else { "its metadata" };
+                    diags.error(
+                        &f,
+                        l,
+                        format!(
+                            "requirement {id} changed ({what}) since {} but no amendment entry lists it in modified",
+                            previous.id
+                        ),
+                        fix_entry,
+                    );
+                }
+            }
+            ChangeKind::Renumbered | ChangeKind::Unchanged => {
+                // A declared renumbering is its own entry; unchanged ones must not be named.
+                let id = c.id.as_deref().unwrap_or("");
+                if c.change == ChangeKind::Unchanged && named_new.contains_key(id) {
+                    let kind = named_new[id].as_str();
+                    diags.error(
+                        &file,
+                        ln(id),
+                        format!("requirement {id} is listed as {kind}, but it did not change since {}", previous.id),
+                        "remove it from the entry, or make the change the entry describes",
+                    );
+                }
+            }
+        }
+        if let (ChangeKind::Modified, Some(id)) = (c.change, c.id.as_deref())
+            && named_new.get(id) == Some(&ChangeKindDeclared::Added)
+        {
+            diags.error(
+                &file,
+                ln(id),
+                format!("requirement {id} is listed as added, but it exists in {}", previous.id),
+                "list it in modified instead",
+            );
+        }
+    }
+    // Entries naming an added requirement that existed before (and was not renumbered).
+    for (id, kind) in &named_new {
+        if *kind == ChangeKindDeclared::Added
+            && let Some(c) = diff.changes.iter().find(|c| c.id.as_deref() == Some(*id))
+            && (c.change == ChangeKind::Unchanged || c.change == ChangeKind::Renumbered)
+        {
+            diags.error(
+                &file,
+                ln(id),
+                format!("requirement {id} is listed as added, but it continues a requirement of {}", previous.id),
+                "remove it from added",
+            );
+        }
+    }
+    for id in &named_removed {
+        if version.requirement(id).is_some()
+            && diff.changes.iter().any(|c| c.old_id.as_deref() == Some(*id) && c.change != ChangeKind::Removed)
+        {
+            diags.error(
+                &file,
+                ln(id),
+                format!("requirement {id} is listed as removed, but it is still in {}", version.id),
+                "remove it from removed, or delete the requirement",
+            );
+        }
+    }
+    // Undeclared renumbering: a removal and an addition of nearly the same text.
+    let removed: Vec<&crate::diff::RequirementChange> =
+        diff.changes.iter().filter(|c| c.change == ChangeKind::Removed).collect();
+    for added in diff.changes.iter().filter(|c| c.change == ChangeKind::Added) {
+        let (Some(new_id), Some((_, new))) =
+            (added.id.as_deref(), added.id.as_deref().and_then(|i| version.requirement(i)))
+        else {
+            continue;
+        };
+        for rem in &removed {
+            let Some((_, old)) = rem.old_id.as_deref().and_then(|i| previous.requirement(i)) else { continue };
+            let sim = crate::diff::similarity(
+                &format!("{}\n{}", old.title, old.body),
+                &format!("{}\n{}", new.title, new.body),
+            );
+            if sim >= 0.8 {
+                diags.error(
+                    &new.file,
+                    new.line,
+                    format!("{new_id} is new and {} was removed, but their texts are {:.0}% the same: an undeclared renumbering?", old.id, sim * 100.0),
+                    format!("declare it in {}: renumbered = [{{ from = \"{}\", to = \"{new_id}\" }}]", file.display(), old.id),
+                );
             }
         }
     }

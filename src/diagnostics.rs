@@ -65,6 +65,17 @@ impl Diagnostics {
         Diagnostics { items: Vec::new(), root: root.to_path_buf() }
     }
 
+    /// An empty list with the same root, for work done apart (in parallel),
+    /// to be [appended](Diagnostics::append) in order afterwards.
+    pub fn fork(&self) -> Self {
+        Diagnostics { items: Vec::new(), root: self.root.clone() }
+    }
+
+    /// Adds the diagnostics of `other` after these.
+    pub fn append(&mut self, mut other: Diagnostics) {
+        self.items.append(&mut other.items);
+    }
+
     fn push(&mut self, severity: Severity, file: &Path, line: usize, message: String, fix: String) {
         let file = file.strip_prefix(&self.root).unwrap_or(file).to_path_buf();
         self.items.push(Diagnostic { severity, file, line, message, fix });

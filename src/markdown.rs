@@ -6,6 +6,9 @@
 //! never loads anything from another host. `[[ID]]` cross-references become
 //! links through a resolver supplied by the caller.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use crate::load::cross_references;
@@ -30,8 +33,63 @@ pub fn is_safe_url(url: &str) -> bool {
     }
 }
 
+/// A memo of a pure function of a text, per thread, emptied when it holds
+/// more than `MEMO_BYTES`: the same texts come back in every version and on
+/// several pages (a chapter, a history, a search index).
+struct Memo<T> {
+    entries: HashMap<String, T>,
+    bytes: usize,
+}
+
+const MEMO_BYTES: usize = 32 << 20;
+
+impl<T: Clone> Memo<T> {
+    fn new() -> Self {
+        Memo { entries: HashMap::new(), bytes: 0 }
+    }
+
+    fn insert(&mut self, text: &str, value: T, size: usize) {
+        self.bytes += text.len() + size;
+        if self.bytes > MEMO_BYTES {
+            self.entries.clear();
+            self.bytes = text.len() + size;
+        }
+        self.entries.insert(text.to_owned(), value);
+    }
+}
+
+/// The HTML of a text, and the cross-references its rendering resolved.
+type Rendered = (Vec<(String, Option<String>)>, String);
+
+thread_local! {
+    static HTML: RefCell<Memo<Rendered>> = RefCell::new(Memo::new());
+    static PLAIN: RefCell<Memo<String>> = RefCell::new(Memo::new());
+}
+
 /// Renders Markdown to safe HTML; `resolve` maps a requirement ID to its URL.
+///
+/// Memoised: a text rendered before on this thread, whose cross-references
+/// resolve as they did then, gives the same HTML without parsing again.
 pub fn to_html(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
+    let known = HTML.with(|memo| memo.borrow().entries.get(text).cloned());
+    if let Some((calls, html)) = known
+        && calls.iter().all(|(id, url)| resolve(id) == *url)
+    {
+        return html;
+    }
+    let calls = RefCell::new(Vec::new());
+    let recording = |id: &str| {
+        let url = resolve(id);
+        calls.borrow_mut().push((id.to_owned(), url.clone()));
+        url
+    };
+    let html = render_html(text, &recording);
+    let size = html.len();
+    HTML.with(|memo| memo.borrow_mut().insert(text, (calls.into_inner(), html.clone()), size));
+    html
+}
+
+fn render_html(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
     let mut events: Vec<Event> = Vec::new();
     let mut pending = String::new();
     let flush = |pending: &mut String, events: &mut Vec<Event>| {
@@ -93,6 +151,15 @@ fn push_text_with_refs<'a>(text: String, resolve: &dyn Fn(&str) -> Option<String
 
 /// The plain text of Markdown: what a search index or a snippet needs.
 pub fn to_plain_text(text: &str) -> String {
+    if let Some(plain) = PLAIN.with(|memo| memo.borrow().entries.get(text).cloned()) {
+        return plain;
+    }
+    let plain = plain_text(text);
+    PLAIN.with(|memo| memo.borrow_mut().insert(text, plain.clone(), plain.len()));
+    plain
+}
+
+fn plain_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options()) {
         match event {

@@ -111,10 +111,16 @@ pub fn write_site(root: &Path, out: &Path, files: &SiteFiles) -> Result<(), Writ
 /// staging folder replaces the output folder when complete
 /// ([`Staging::finish`]). Dropped unfinished (an error on the way), it
 /// removes the staging folder and leaves the output folder as it was.
+///
+/// A file whose bytes are those of the same file in the previous output is
+/// not written again but linked (a hard link to it), so that a rebuild after
+/// a small edit writes little.
 pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
     retired: PathBuf,
+    /// The previous output, when craftpub wrote it.
+    previous: Option<PathBuf>,
     made: Mutex<HashSet<PathBuf>>,
     finished: bool,
 }
@@ -139,7 +145,8 @@ impl Staging {
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
         }
-        let s = Staging { out, staging, retired, made: Mutex::new(HashSet::new()), finished: false };
+        let previous = out.join(MARKER).is_file().then(|| out.clone());
+        let s = Staging { out, staging, retired, previous, made: Mutex::new(HashSet::new()), finished: false };
         fs::create_dir_all(&s.staging).map_err(io_err(&s.staging))?;
         fs::write(s.staging.join(MARKER), b"Written by craftpub; replaced by every build.\n")
             .map_err(io_err(&s.staging))?;
@@ -158,6 +165,12 @@ impl Staging {
                     made.insert(dir.to_path_buf());
                 }
             }
+            if let Some(previous) = &self.previous {
+                let old = previous.join(rel);
+                if same_file_bytes(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
+                    continue;
+                }
+            }
             fs::write(&path, bytes).map_err(io_err(&path))?;
         }
         Ok(())
@@ -172,6 +185,34 @@ impl Staging {
         }
         result
     }
+}
+
+/// Whether `path` is a file of its own (no other link to it) that holds
+/// exactly `bytes`.
+#[cfg(unix)]
+fn same_file_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = fs::symlink_metadata(path) else { return false };
+    if !meta.is_file() || meta.nlink() != 1 || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let Ok(mut file) = fs::File::open(path) else { return false };
+    let mut buf = [0u8; 64 * 1024];
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let want = rest.len().min(buf.len());
+        if file.read_exact(&mut buf[..want]).is_err() || buf[..want] != rest[..want] {
+            return false;
+        }
+        rest = &rest[want..];
+    }
+    true
+}
+
+#[cfg(not(unix))]
+fn same_file_bytes(_: &Path, _: &[u8]) -> bool {
+    false
 }
 
 impl Drop for Staging {

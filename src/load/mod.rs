@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use toml::Spanned;
 use walkdir::WalkDir;
@@ -157,28 +158,38 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
             "run craftpub from the project root, or pass --root DIR",
         );
     } else {
-        for entry in WalkDir::new(&standard_dir).min_depth(1).max_depth(1).sort_by_file_name() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| standard_dir.clone());
-                    diags.error(&path, 0, format!("cannot read: {e}"), "remove the broken entry");
-                    continue;
+        // Versions are read in parallel; their diagnostics are kept in folder order.
+        let entries: Vec<_> =
+            WalkDir::new(&standard_dir).min_depth(1).max_depth(1).sort_by_file_name().into_iter().collect();
+        let loaded: Vec<(Option<Version>, Diagnostics)> = entries
+            .par_iter()
+            .map(|entry| {
+                let mut diags = diags.fork();
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| standard_dir.clone());
+                        diags.error(&path, 0, format!("cannot read: {e}"), "remove the broken entry");
+                        return (None, diags);
+                    }
+                };
+                let path = entry.path();
+                if entry.file_type().is_dir() {
+                    return (load_version(path, &mut diags), diags);
+                } else if path != standard_file {
+                    diags.warning(
+                        path,
+                        0,
+                        "this file is not part of the standard and is ignored",
+                        "move it out of standard/ or into a version folder",
+                    );
                 }
-            };
-            let path = entry.path();
-            if entry.file_type().is_dir() {
-                if let Some(v) = load_version(path, diags) {
-                    versions.push(v);
-                }
-            } else if path != standard_file {
-                diags.warning(
-                    path,
-                    0,
-                    "this file is not part of the standard and is ignored",
-                    "move it out of standard/ or into a version folder",
-                );
-            }
+                (None, diags)
+            })
+            .collect();
+        for (version, version_diags) in loaded {
+            diags.append(version_diags);
+            versions.extend(version);
         }
     }
     versions.sort_by(|a: &Version, b: &Version| (&a.date, version_key(&a.id)).cmp(&(&b.date, version_key(&b.id))));

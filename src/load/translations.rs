@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use toml::Spanned;
 use walkdir::WalkDir;
@@ -39,23 +40,31 @@ pub fn load_translations(root: &Path, diags: &mut Diagnostics) -> Vec<LanguageSo
     if !dir.is_dir() {
         return out;
     }
-    for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
-        let Ok(entry) = entry else {
-            diags.error(&dir, 0, "cannot read an entry of translations/", "remove the broken entry");
-            continue;
-        };
-        if entry.file_type().is_dir() {
-            if let Some(lang) = load_language(entry.path(), diags) {
-                out.push(lang);
+    // Languages are read in parallel; their diagnostics are kept in folder order.
+    let entries: Vec<_> = WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name().into_iter().collect();
+    let loaded: Vec<(Option<LanguageSource>, Diagnostics)> = entries
+        .par_iter()
+        .map(|entry| {
+            let mut diags = diags.fork();
+            let Ok(entry) = entry else {
+                diags.error(&dir, 0, "cannot read an entry of translations/", "remove the broken entry");
+                return (None, diags);
+            };
+            if entry.file_type().is_dir() {
+                return (load_language(entry.path(), &mut diags), diags);
             }
-        } else {
             diags.warning(
                 entry.path(),
                 0,
                 "files directly in translations/ are ignored",
                 "put each language's files in translations/<code>/",
             );
-        }
+            (None, diags)
+        })
+        .collect();
+    for (language, language_diags) in loaded {
+        diags.append(language_diags);
+        out.extend(language);
     }
     out
 }

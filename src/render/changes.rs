@@ -186,7 +186,7 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
     ctx.insert("from", &json!({ "id": from.id, "home": urls::edition_home(code, &from.id) }));
     ctx.insert("to", &json!({ "id": to.id, "home": urls::edition_home(code, &to.id), "amendments": urls::amendments(code, &to.id), "has_amendments": !to.amendments.is_empty() }));
     ctx.insert("counts", &d.counts());
-    ctx.insert("groups", &groups);
+    super::insert_value(&mut ctx, "groups", Value::Array(groups));
     ctx.insert("unchanged", &unchanged);
     ctx.insert("json_href", &urls::diff_json(code, &from.id, &to.id));
     ctx.insert("language_links", &lc.language_links(&|l| urls::diff_page(l, &from.id, &to.id)));
@@ -284,7 +284,7 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
         let mut ctx = lc.base(&page);
         ctx.insert("name", &lineage.name);
         ctx.insert("title", &last_title);
-        ctx.insert("steps", &steps);
+        super::insert_value(&mut ctx, "steps", Value::Array(steps));
         ctx.insert("removal", &removal);
         ctx.insert("language_links", &lc.language_links(&|l| urls::history(l, &lineage.name)));
         files.insert(page.clone(), lc.theme.render("history.html", &page, &ctx)?);

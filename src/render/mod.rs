@@ -205,6 +205,15 @@ struct LanguageLink {
     current: bool,
 }
 
+/// Inserts `value` into `ctx` as it is (`Context::insert` would copy it).
+fn insert_value(ctx: &mut Context, key: &str, value: Value) {
+    let mut map = serde_json::Map::new();
+    map.insert(key.to_owned(), value);
+    if let Ok(entry) = Context::from_value(Value::Object(map)) {
+        ctx.extend(entry);
+    }
+}
+
 /// Deep-merges `over` into `base`: translated strings over the English ones.
 fn merge_strings(base: &mut Value, over: &Value) {
     match (base, over) {
@@ -244,6 +253,8 @@ struct LangContext<'a> {
     languages: &'a [Language],
     strings: Value,
     localizer: Localizer<'a>,
+    /// What every page's context starts with (see [`LangContext::base`]).
+    shared: Context,
 }
 
 impl LangContext<'_> {
@@ -257,14 +268,22 @@ impl LangContext<'_> {
     }
 
     fn base(&self, page: &str) -> Context {
-        let mut ctx = Context::new();
+        // The language's entries are built once (cloning is cheaper than
+        // inserting, which serialises): lang, dir, source_lang, t, standard.
+        let mut ctx = self.shared.clone();
         ctx.insert("root", &urls::to_root(page));
         ctx.insert("page", page);
-        ctx.insert("lang", &self.language.code);
-        ctx.insert("dir", self.language.dir.as_str());
-        ctx.insert("source_lang", &self.project.standard.source_language);
-        ctx.insert("t", &self.strings);
-        ctx.insert("standard", &self.project.standard);
+        ctx
+    }
+
+    /// The entries of [`LangContext::base`] that do not depend on the page.
+    fn shared(language: &Language, project: &Project, strings: &Value) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("lang", &language.code);
+        ctx.insert("dir", language.dir.as_str());
+        ctx.insert("source_lang", &project.standard.source_language);
+        ctx.insert("t", strings);
+        ctx.insert("standard", &project.standard);
         ctx
     }
 
@@ -331,20 +350,54 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             theme,
             language: language.clone(),
             languages: &languages,
+            shared: LangContext::shared(language, project, &strings),
             strings,
             localizer: Localizer::new(project, &language.code),
         };
-        for version in &project.versions {
-            let c = render_edition(&lc, version, &mut files)?;
+        // Editions, diffs and histories in parallel; merged in order (so is the first error).
+        let (editions, (diffs, histories)) = rayon::join(
+            || {
+                project
+                    .versions
+                    .par_iter()
+                    .map(|version| {
+                        let mut files = SiteFiles::new();
+                        let c = render_edition(&lc, version, &mut files)?;
+                        changes::render_amendments(&lc, version, &mut files)?;
+                        Ok((files, c))
+                    })
+                    .collect::<Vec<Result<(SiteFiles, Coverage), RenderError>>>()
+            },
+            || {
+                rayon::join(
+                    || {
+                        site.pairs
+                            .par_iter()
+                            .map(|(from, to)| {
+                                let mut files = SiteFiles::new();
+                                if let (Some(a), Some(b)) = (project.version(from), project.version(to)) {
+                                    changes::render_diff(&lc, a, b, &mut files)?;
+                                }
+                                Ok(files)
+                            })
+                            .collect::<Vec<Result<SiteFiles, RenderError>>>()
+                    },
+                    || {
+                        let mut files = SiteFiles::new();
+                        changes::render_histories(&lc, &mut files).map(|()| files)
+                    },
+                )
+            },
+        );
+        for (version, edition) in project.versions.iter().zip(editions) {
+            let (edition_files, c) = edition?;
+            files.extend(edition_files);
             coverage.insert((version.id.clone(), language.code.clone()), c);
-            changes::render_amendments(&lc, version, &mut files)?;
         }
-        for (from, to) in &site.pairs {
-            if let (Some(a), Some(b)) = (project.version(from), project.version(to)) {
-                changes::render_diff(&lc, a, b, &mut files)?;
-            }
+        for diff in diffs {
+            files.extend(diff?);
         }
-        changes::render_histories(&lc, &mut files)?;
+        files.extend(histories?);
         changes::render_status(&lc, &mut files)?;
         if let Some(latest) = latest {
             let code = lc.code();

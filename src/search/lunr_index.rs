@@ -9,6 +9,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::pipeline::{Pipeline, SearchLanguage, split_tokens};
 
@@ -44,10 +45,10 @@ type FieldTerms = (usize, Vec<(usize, usize)>);
 pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
     let pipeline = Pipeline::new(language);
     // Token -> the numbers of its terms.
-    let mut token_terms: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut token_terms: HashMap<String, Vec<usize>, FastHash> = HashMap::default();
     // Term -> number, number -> term, and per term the documents that hold
     // it in each field (ascending).
-    let mut numbers: HashMap<String, usize> = HashMap::new();
+    let mut numbers: HashMap<String, usize, FastHash> = HashMap::default();
     let mut terms: Vec<String> = Vec::new();
     let mut postings: Vec<[Vec<usize>; 3]> = Vec::new();
     // Per term: where it is in the current field's frequencies, valid when
@@ -63,20 +64,23 @@ pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
             let lowered = text.to_lowercase();
             let (length, freqs) = &mut per_field[f];
             for token in split_tokens(&lowered) {
-                if !token_terms.contains_key(token) {
-                    let mut ids = Vec::new();
-                    for term in pipeline.run(vec![token.to_owned()]) {
-                        let n = *numbers.entry(term).or_insert_with_key(|term| {
-                            terms.push(term.clone());
-                            postings.push(Default::default());
-                            slot.push((0, 0));
-                            terms.len() - 1
-                        });
-                        ids.push(n);
+                let ids = match token_terms.get(token) {
+                    Some(ids) => ids,
+                    None => {
+                        let mut ids = Vec::new();
+                        for term in pipeline.run(vec![token.to_owned()]) {
+                            let n = *numbers.entry(term).or_insert_with_key(|term| {
+                                terms.push(term.clone());
+                                postings.push(Default::default());
+                                slot.push((0, 0));
+                                terms.len() - 1
+                            });
+                            ids.push(n);
+                        }
+                        token_terms.entry(token.to_owned()).or_insert(ids)
                     }
-                    token_terms.insert(token.to_owned(), ids);
-                }
-                for &n in &token_terms[token] {
+                };
+                for &n in ids {
                     *length += 1;
                     match slot[n] {
                         (s, i) if s == stamp => freqs[i].1 += 1,
@@ -141,12 +145,13 @@ pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
             out.push_str("[\"");
             out.push_str(FIELDS[f].name);
             let _ = write!(out, "/{doc}\",[");
-            for (i, (index, score)) in elements.iter().enumerate() {
+            for (i, &(index, score)) in elements.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                let _ = write!(out, "{index},");
-                push_js_number(&mut out, *score);
+                push_int(&mut out, index as u64);
+                out.push(',');
+                push_score(&mut out, score);
             }
             out.push_str("]]");
         }
@@ -183,6 +188,83 @@ pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
     }
     out.push_str("]}");
     out
+}
+
+/// A fast hash for short strings (FxHash, as in rustc): the index's maps
+/// are private and their order never shows, so no protection from chosen
+/// collisions is needed.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FastHash = BuildHasherDefault<FastHasher>;
+
+/// Appends a number in decimal.
+fn push_int(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
+}
+
+/// Appends a score rounded to thousandths as JavaScript prints it: the
+/// shortest decimal that reads back the same, which for a multiple of 0.001
+/// (nearest double) is its thousandths without trailing zeros.
+fn push_score(out: &mut String, x: f64) {
+    let thousandths = (x * 1000.0).round();
+    if !(0.0..1e15).contains(&thousandths) || thousandths / 1000.0 != x {
+        push_js_number(out, x);
+        return;
+    }
+    let n = thousandths as u64;
+    push_int(out, n / 1000);
+    let frac = n % 1000;
+    if frac != 0 {
+        out.push('.');
+        let digits = [b'0' + (frac / 100) as u8, b'0' + (frac / 10 % 10) as u8, b'0' + (frac % 10) as u8];
+        let len = if digits[2] != b'0' {
+            3
+        } else if digits[1] != b'0' {
+            2
+        } else {
+            1
+        };
+        out.push_str(std::str::from_utf8(&digits[..len]).unwrap_or(""));
+    }
 }
 
 /// Compares strings as JavaScript does: by UTF-16 code units. That is byte
@@ -253,6 +335,17 @@ mod tests {
         ));
         assert!(json.contains("[\"3.1.2\",{\"_index\":3,\"title\":{},\"body\":{\"0\":{}},\"id\":{}}]"));
         assert!(json.ends_with("\"pipeline\":[\"stemmer\"]}"));
+    }
+
+    #[test]
+    fn scores_print_as_numbers_do() {
+        for k in (0..20_000u32).chain([123_456, 1_000_000, 99_999_999]) {
+            let x = (f64::from(k) * 1.000_37 * 1000.0).round() / 1000.0;
+            let (mut a, mut b) = (String::new(), String::new());
+            push_score(&mut a, x);
+            push_js_number(&mut b, x);
+            assert_eq!(a, b, "{x}");
+        }
     }
 
     #[test]
