@@ -41,7 +41,7 @@ struct Memo<T> {
     bytes: usize,
 }
 
-const MEMO_BYTES: usize = 32 << 20;
+const MEMO_BYTES: usize = 16 << 20;
 
 impl<T: Clone> Memo<T> {
     fn new() -> Self {

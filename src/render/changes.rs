@@ -14,7 +14,20 @@ use crate::urls;
 /// Escapes diff text for `white-space: pre-wrap`: paragraph breaks are kept,
 /// line breaks inside a paragraph become spaces so the text reflows.
 fn escape_reflow(text: &str) -> String {
-    let joined = text.replace("\n\n", "\u{0}").replace('\n', " ").replace('\u{0}', "\n\n");
+    // In one pass, as replacing "\n\n" by NUL, "\n" by " ", then NUL by "\n\n" would.
+    let mut joined = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['\n', '\u{0}']) {
+        joined.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let (replacement, len) = match tail.as_bytes() {
+            [b'\n', b'\n', ..] | [b'\0', ..] => ("\n\n", if tail.starts_with('\0') { 1 } else { 2 }),
+            _ => (" ", 1),
+        };
+        joined.push_str(replacement);
+        rest = &tail[len..];
+    }
+    joined.push_str(rest);
     escape(&joined)
 }
 
@@ -364,4 +377,18 @@ pub fn render_status(lc: &LangContext, files: &mut SiteFiles) -> Result<(), Rend
     ctx.insert("editions", &editions);
     files.insert(page.clone(), lc.theme.render("status.html", &page, &ctx)?);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_reflow_joins_lines_and_keeps_paragraphs() {
+        let old = |t: &str| escape(&t.replace("\n\n", "\u{0}").replace('\n', " ").replace('\u{0}', "\n\n"));
+        for text in ["", "a", "a\nb", "a\n\nb", "a\n\n\nb", "a\n\n\n\nb", "\n", "\n\n\n", "a\0b\n\0\n", "<é>\n&\"'\n\n"]
+        {
+            assert_eq!(escape_reflow(text), old(text), "{text:?}");
+        }
+    }
 }
