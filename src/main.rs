@@ -10,6 +10,12 @@ use craftpub::diff::{self, ShownText};
 use craftpub::localize::Localizer;
 use craftpub::status::ops_to_terminal;
 
+/// mimalloc: rendering allocates and frees millions of small strings (Tera
+/// contexts and lookups, HTML, word diffs), which it does about a fifth
+/// faster than the system allocator (see README, "Performance").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Prints a line to stdout, ignoring a closed pipe (e.g. `craftpub diff | head`).
 macro_rules! out {
     ($($arg:tt)*) => {{
