@@ -126,7 +126,7 @@ for size in $SIZES; do
       rebuild) label="craftpub build after one edit" ;;
       hugo) label="hugo (pages only, same content)" ;;
     esac
-    awk '{ print $2 + $3 }' "$f" >"$f.cpu"
+    awk '{ printf "%.2f\n", $2 + $3 }' "$f" >"$f.cpu"
     printf "  %-34s %8s %8s %8s %8s %11s\n" "$label" "$(median "$f" 1)" "$(median "$f.cpu" 1)" \
       "$(median "$f" 2)" "$(median "$f" 3)" "$(awk -v k="$(median "$f" 4)" 'BEGIN { printf "%.0f", k / 1024 }')"
   done

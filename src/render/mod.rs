@@ -2,7 +2,10 @@
 //! pulldown-cmark for Markdown and Tera templates from `theme/templates/`.
 //!
 //! Rendering produces every output file in memory, keyed by its path; the
-//! [`write`](crate::write) stage puts them on disk atomically.
+//! [`write`](crate::write) stage puts them on disk atomically. Languages are
+//! rendered in parallel, and [`render_site_streamed`] hands each language's
+//! files over as soon as they are rendered, so that a build need not hold
+//! the whole site in memory.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
