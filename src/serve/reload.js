@@ -1,0 +1,76 @@
+// craftpub serve: live reload and the error overlay. Injected by `craftpub
+// serve` only, never part of a build. Listens to /__craftpub/events:
+//   hello  {build, failed, problems}  on (re)connection
+//   reload {build, changed}           a new site is served; changed = paths or null (all)
+//   errors {build, problems}          the sources have errors; the last good site stays up
+(function () {
+  'use strict';
+  var me = document.currentScript;
+  var build = me ? Number(me.getAttribute('data-build')) : -1;
+  var missing = me ? me.hasAttribute('data-missing') : false;
+  var here = location.pathname;
+  if (here.slice(-1) === '/') here += 'index.html';
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function hide() {
+    var old = document.getElementById('craftpub-overlay');
+    if (old) old.remove();
+  }
+
+  function show(problems) {
+    hide();
+    var errors = problems.filter(function (p) { return p.severity === 'error'; }).length;
+    var box = el('div', 'craftpub-box');
+    var title = el('p', 'craftpub-title');
+    title.id = 'craftpub-overlay-title';
+    title.appendChild(el('strong', '', 'craftpub serve'));
+    title.appendChild(document.createTextNode(': the sources have ' + errors +
+      ' error(s). This page shows the last good build until they are fixed.'));
+    box.appendChild(title);
+    var list = el('ol');
+    problems.forEach(function (p) {
+      var li = el('li', p.severity);
+      li.appendChild(el('span', 'craftpub-sev', p.severity));
+      li.appendChild(document.createTextNode(' '));
+      li.appendChild(el('code', 'craftpub-at', p.file + (p.line > 0 ? ':' + p.line : '')));
+      li.appendChild(el('p', 'craftpub-msg', p.message));
+      if (p.fix) li.appendChild(el('p', 'craftpub-fix', 'fix: ' + p.fix));
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    box.appendChild(el('p', 'craftpub-hint', 'Fix the file and save it: this page reloads by itself.'));
+    var overlay = el('div');
+    overlay.id = 'craftpub-overlay';
+    overlay.setAttribute('role', 'alertdialog');
+    overlay.setAttribute('aria-labelledby', 'craftpub-overlay-title');
+    overlay.appendChild(box);
+    document.body.appendChild(overlay);
+  }
+
+  function affects(changed) {
+    if (!changed || missing || document.getElementById('craftpub-overlay')) return true;
+    return changed.some(function (p) { return p === here || /\.(css|js)$/.test(p); });
+  }
+
+  if (!window.EventSource) return;
+  var source = new EventSource('/__craftpub/events');
+  source.addEventListener('hello', function (e) {
+    var s = JSON.parse(e.data);
+    if (s.build !== build) { location.reload(); return; }
+    if (s.failed) show(s.problems); else hide();
+  });
+  source.addEventListener('reload', function (e) {
+    var s = JSON.parse(e.data);
+    if (s.build === build) return;
+    if (affects(s.changed)) location.reload(); else build = s.build;
+  });
+  source.addEventListener('errors', function (e) {
+    show(JSON.parse(e.data).problems);
+  });
+})();
