@@ -272,6 +272,13 @@ impl Server {
             epoch,
         });
 
+        // Watch before the first build, so that no save after it is missed.
+        let (wake_watcher, messages) = mpsc::channel();
+        let watching = if options.watch {
+            start_watching(&root, wake_watcher.clone())
+        } else {
+            None
+        };
         let mut rebuilder = Rebuilder {
             shared: Arc::clone(&shared),
             fingerprint: None,
@@ -283,15 +290,14 @@ impl Server {
             let shared = Arc::clone(&shared);
             move || accept_loop(listener, shared)
         })?;
-        let (wake_watcher, messages) = mpsc::channel();
-        let watcher = if options.watch {
-            let debounce = options.debounce;
-            let tx = wake_watcher.clone();
-            Some(spawn("craftpub-watch", move || {
-                watch_loop(rebuilder, debounce, tx, messages)
-            })?)
-        } else {
-            None
+        let watcher = match watching {
+            Some(watching) => {
+                let debounce = options.debounce;
+                Some(spawn("craftpub-watch", move || {
+                    watch_loop(rebuilder, watching, debounce, messages)
+                })?)
+            }
+            None => None,
         };
         Ok(Server {
             shared,
@@ -633,14 +639,15 @@ impl Rebuilder {
     }
 }
 
-/// Watches the sources; after each burst of changes, rebuilds.
-fn watch_loop(
-    mut rebuilder: Rebuilder,
-    debounce: Duration,
-    tx: mpsc::Sender<Msg>,
-    rx: mpsc::Receiver<Msg>,
-) {
-    let root = rebuilder.shared.root.clone();
+/// The file system watcher and the folders it watches.
+struct Watching {
+    watcher: notify::RecommendedWatcher,
+    watches: WatchSet,
+}
+
+/// Starts watching the sources of `root`, sending what happens to `tx`.
+/// Without a watcher the server still serves; pages just do not reload.
+fn start_watching(root: &Path, tx: mpsc::Sender<Msg>) -> Option<Watching> {
     let handler = move |event| {
         let _ = tx.send(Msg::Fs(event));
     };
@@ -648,13 +655,28 @@ fn watch_loop(
         Ok(w) => w,
         Err(e) => {
             say!("craftpub serve: cannot watch the sources ({e}); pages will not reload");
-            return;
+            return None;
         }
     };
     let mut watches = WatchSet::default();
-    for problem in watches.sync(&root, &mut watcher) {
+    for problem in watches.sync(root, &mut watcher) {
         say!("craftpub serve: {problem}");
     }
+    Some(Watching { watcher, watches })
+}
+
+/// Watches the sources; after each burst of changes, rebuilds.
+fn watch_loop(
+    mut rebuilder: Rebuilder,
+    watching: Watching,
+    debounce: Duration,
+    rx: mpsc::Receiver<Msg>,
+) {
+    let root = rebuilder.shared.root.clone();
+    let Watching {
+        mut watcher,
+        mut watches,
+    } = watching;
     let mut first: Option<Instant> = None;
     let mut last = Instant::now();
     let mut last_beat = Instant::now();

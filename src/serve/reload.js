@@ -6,7 +6,7 @@
 (function () {
   'use strict';
   var me = document.currentScript;
-  var build = me ? Number(me.getAttribute('data-build')) : -1;
+  var build = me ? me.getAttribute('data-build') : '';
   var missing = me ? me.hasAttribute('data-missing') : false;
   var here = location.pathname;
   if (here.slice(-1) === '/') here += 'index.html';
