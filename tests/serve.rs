@@ -116,8 +116,10 @@ impl Serve {
 
     fn events(&self) -> Events {
         let mut s = TcpStream::connect_timeout(&self.addr, WAIT).unwrap();
-        s.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
-            .unwrap();
+        s.write_all(
+            b"GET /__craftpub/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n",
+        )
+        .unwrap();
         let mut reader = BufReader::new(s);
         let mut head = String::new();
         loop {
@@ -144,10 +146,7 @@ impl Serve {
     /// Sends SIGINT and waits (bounded) for the exit code.
     fn interrupt(&mut self) -> Option<i32> {
         let pid = self.child.id().to_string();
-        let sent = Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap();
+        let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
         assert!(sent.success());
         let deadline = Instant::now() + WAIT;
         while Instant::now() < deadline {
@@ -239,13 +238,19 @@ fn serves_the_site_with_types_head_folders_and_the_404_page() {
 
     let (status, head, body) = server.get(PAGE);
     assert_eq!(status, 200, "{head}");
-    assert!(head.contains("content-type: text/html; charset=utf-8"), "{head}");
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
     assert!(body.contains("Name a responsible person"));
     assert!(
         body.contains("<script src=\"/__craftpub/reload.js\""),
         "the reload script is injected"
     );
-    assert!(!body.contains("craftpub-overlay\""), "no overlay without errors");
+    assert!(
+        !body.contains("craftpub-overlay\""),
+        "no overlay without errors"
+    );
 
     for (path, ty) in [
         ("/", "text/html"),
@@ -259,10 +264,16 @@ fn serves_the_site_with_types_head_folders_and_the_404_page() {
     ] {
         let (status, head, body) = server.get(path);
         assert_eq!(status, 200, "{path}: {head}");
-        assert!(head.contains(&format!("content-type: {ty}")), "{path}: {head}");
+        assert!(
+            head.contains(&format!("content-type: {ty}")),
+            "{path}: {head}"
+        );
         assert!(head.contains("cache-control: no-store"), "{path}: {head}");
         if !ty.starts_with("text/html") {
-            assert!(!body.contains("__craftpub/reload.js\""), "{path} got the script");
+            assert!(
+                !body.contains("__craftpub/reload.js\""),
+                "{path} got the script"
+            );
         }
     }
     let (_, _, css) = server.get("/assets/style.css");
@@ -275,11 +286,15 @@ fn serves_the_site_with_types_head_folders_and_the_404_page() {
     assert_eq!(server.get("/en/2.0/?utm=x").0, 200);
 
     // HEAD: GET's headers, no body.
-    let (status, head, body) = server.raw(b"HEAD /en/2.0/module-1.html HTTP/1.1\r\nHost: x\r\n\r\n");
+    let (status, head, body) =
+        server.raw(b"HEAD /en/2.0/module-1.html HTTP/1.1\r\nHost: x\r\n\r\n");
     assert_eq!(status, 200);
     assert!(body.is_empty(), "HEAD sent a body");
     let (_, get_head, get_body) = server.get(PAGE);
-    assert!(head.contains(&format!("content-length: {}", get_body.len())), "{head}");
+    assert!(
+        head.contains(&format!("content-length: {}", get_body.len())),
+        "{head}"
+    );
     assert!(get_head.contains(&format!("content-length: {}", get_body.len())));
 
     // A folder without its slash is redirected to it (relative links need it).
@@ -373,7 +388,10 @@ fn no_request_path_escapes_the_site() {
         let (status, _, _) = server.raw(request);
         assert_eq!(status, 400, "{:?}", String::from_utf8_lossy(request));
     }
-    let big = format!("GET / HTTP/1.1\r\nHost: x\r\nX: {}\r\n\r\n", "a".repeat(20_000));
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX: {}\r\n\r\n",
+        "a".repeat(20_000)
+    );
     assert_eq!(server.raw(big.as_bytes()).0, 431);
     // Still serving.
     assert_eq!(server.get(PAGE).0, 200);
@@ -400,7 +418,10 @@ fn an_edit_rebuilds_and_reloads_a_broken_source_shows_its_errors_until_fixed() {
     assert!(!changed.contains(&"/en/1.0/module-1.html"), "{changed:?}");
     let (_, _, body) = server.get(PAGE);
     assert!(body.contains("names one trusted person"));
-    assert!(body.contains(&format!("data-build=\"{}\"", data["build"].as_str().unwrap())));
+    assert!(body.contains(&format!(
+        "data-build=\"{}\"",
+        data["build"].as_str().unwrap()
+    )));
 
     // Saved as many editors do: a temporary file renamed over the original.
     let path = root.join(SOURCE);
@@ -423,7 +444,11 @@ fn an_edit_rebuilds_and_reloads_a_broken_source_shows_its_errors_until_fixed() {
     fs::create_dir_all(root.join("theme/node_modules/pkg")).unwrap();
     fs::write(root.join("theme/node_modules/pkg/index.js"), "x").unwrap();
     assert_eq!(events.next(Duration::from_millis(800)), None);
-    assert!(!server.stderr().contains("node_modules"), "{}", server.stderr());
+    assert!(
+        !server.stderr().contains("node_modules"),
+        "{}",
+        server.stderr()
+    );
     // (The loader itself does not skip editors' files: take them away.)
     for name in [".module-1.md.swp", "module-1.md~", ".#module-1.md"] {
         fs::remove_file(path.with_file_name(name)).unwrap();
@@ -445,11 +470,23 @@ fn an_edit_rebuilds_and_reloads_a_broken_source_shows_its_errors_until_fixed() {
     assert!(p["fix"].as_str().unwrap().contains("obligation"), "{p}");
     let (status, _, body) = server.get(PAGE);
     assert_eq!(status, 200);
-    assert!(body.contains("names one trusted officer"), "the last good page is served");
-    assert!(body.contains("<div id=\"craftpub-overlay\""), "the overlay is shown");
+    assert!(
+        body.contains("names one trusted officer"),
+        "the last good page is served"
+    );
+    assert!(
+        body.contains("<div id=\"craftpub-overlay\""),
+        "the overlay is shown"
+    );
     assert!(body.contains("standard/2.0/module-1.md:14"), "{body}");
-    assert!(body.contains("level: unknown value &quot;obligatory&quot;"), "{body}");
-    assert!(body.contains("fix: use one of: obligation, recommendation"), "{body}");
+    assert!(
+        body.contains("level: unknown value &quot;obligatory&quot;"),
+        "{body}"
+    );
+    assert!(
+        body.contains("fix: use one of: obligation, recommendation"),
+        "{body}"
+    );
     assert!(server.get("/nothing").2.contains("craftpub-overlay\""));
     assert!(
         server
@@ -530,7 +567,12 @@ fn hello_reports_errors_to_pages_that_connect_later() {
 fn starts_with_broken_sources_and_serves_once_fixed() {
     let dir = fixture("mini");
     let root = dir.path();
-    edit(root, SOURCE, "applies-to: producer\n", "applies-to: miners\n");
+    edit(
+        root,
+        SOURCE,
+        "applies-to: producer\n",
+        "applies-to: miners\n",
+    );
     let server = Serve::start(root);
     wait_for_stderr(&server, "unknown value \"miners\"");
     let (status, _, body) = server.get(PAGE);
@@ -538,7 +580,12 @@ fn starts_with_broken_sources_and_serves_once_fixed() {
     assert!(body.contains("craftpub-overlay\""), "{body}");
     assert!(body.contains("miners"), "{body}");
     let mut events = server.events();
-    edit(root, SOURCE, "applies-to: miners\n", "applies-to: producer\n");
+    edit(
+        root,
+        SOURCE,
+        "applies-to: miners\n",
+        "applies-to: producer\n",
+    );
     assert_eq!(events.expect("fixing").0, "reload");
     assert_eq!(server.get(PAGE).0, 200);
 }
@@ -579,7 +626,11 @@ fn a_normal_build_has_no_reload_script() {
     assert_eq!(build(dir.path(), None).0, 0);
     for (path, bytes) in common::tree(&dir.path().join("public")) {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("__craftpub"), "{} has serve's script", path.display());
+        assert!(
+            !text.contains("__craftpub"),
+            "{} has serve's script",
+            path.display()
+        );
         assert!(!text.contains("craftpub-overlay"), "{}", path.display());
     }
 }

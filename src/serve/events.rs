@@ -17,7 +17,10 @@ pub const MAX_LISTENERS: usize = 128;
 const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The response head that opens an event stream.
-pub const STREAM_HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: keep-alive\r\n\r\nretry: 1000\n\n";
+pub const STREAM_HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: keep-alive\r\n\r\n";
+
+/// The start of the stream: how soon a page reconnects after losing it.
+const STREAM_START: &str = "retry: 1000\n\n";
 
 /// Formats one event: its name and its one-line data.
 pub fn format_event(name: &str, data: &str) -> String {
@@ -54,7 +57,7 @@ impl Hub {
             return Err(Some(stream));
         }
         let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-        let mut bytes = STREAM_HEAD.to_owned();
+        let mut bytes = format!("{STREAM_HEAD}{STREAM_START}");
         bytes.push_str(&first());
         if stream.write_all(bytes.as_bytes()).is_err() || stream.flush().is_err() {
             return Err(None);

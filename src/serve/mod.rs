@@ -2,7 +2,7 @@
 //! language at once.
 //!
 //! The site is built with the same pipeline as `craftpub build`
-//! ([`crate::check`], then [`render::render_site`]) and served **from
+//! ([`crate::check()`], then [`render::render_site`]) and served **from
 //! memory**, not from an output folder. That was chosen because:
 //! - a request can only ever name a file the renderer produced: paths are
 //!   looked up in the rendered map, so no path, symbolic link or hard link
@@ -56,6 +56,8 @@ pub struct Options {
     pub debounce: Duration,
     /// Whether to watch the sources and reload pages.
     pub watch: bool,
+    /// Whether to print progress and diagnostics to stderr.
+    pub log: bool,
 }
 
 impl Default for Options {
@@ -66,6 +68,7 @@ impl Default for Options {
             port: 8000,
             debounce: DEBOUNCE,
             watch: true,
+            log: true,
         }
     }
 }
@@ -137,6 +140,7 @@ struct Shared {
     hub: Hub,
     stop: AtomicBool,
     epoch: String,
+    log: bool,
 }
 
 impl Shared {
@@ -149,13 +153,16 @@ impl Shared {
     }
 }
 
-/// Writes a line to the terminal (stderr); a closed terminal is not an error.
-fn log(args: std::fmt::Arguments<'_>) {
-    let _ = writeln!(std::io::stderr().lock(), "{args}");
+/// Writes a line to the terminal (stderr) if `on`; a closed terminal is
+/// not an error.
+fn log(on: bool, args: std::fmt::Arguments<'_>) {
+    if on {
+        let _ = writeln!(std::io::stderr().lock(), "{args}");
+    }
 }
 
 macro_rules! say {
-    ($($t:tt)*) => { log(format_args!($($t)*)) };
+    ($on:expr, $($t:tt)*) => { log($on, format_args!($($t)*)) };
 }
 
 /// The outcome of one build attempt.
@@ -194,7 +201,7 @@ pub fn build_site(root: &Path) -> Build {
     attempt.unwrap_or_else(|_| {
         Build::Failed(vec![Diagnostic {
             severity: Severity::Error,
-            file: PathBuf::new(),
+            file: PathBuf::from("."),
             line: 0,
             message: "craftpub failed unexpectedly while building (a bug in craftpub)".into(),
             fix: "report the change that caused it; the last good site stays up".into(),
@@ -270,12 +277,13 @@ impl Server {
             hub: Hub::default(),
             stop: AtomicBool::new(false),
             epoch,
+            log: options.log,
         });
 
         // Watch before the first build, so that no save after it is missed.
         let (wake_watcher, messages) = mpsc::channel();
         let watching = if options.watch {
-            start_watching(&root, wake_watcher.clone())
+            start_watching(&root, wake_watcher.clone(), options.log)
         } else {
             None
         };
@@ -286,9 +294,10 @@ impl Server {
         };
         rebuilder.rebuild();
 
+        let jobs = start_workers(&shared)?;
         let acceptor = spawn("craftpub-accept", {
             let shared = Arc::clone(&shared);
-            move || accept_loop(listener, shared)
+            move || accept_into(&listener, &shared, &jobs)
         })?;
         let watcher = match watching {
             Some(watching) => {
@@ -352,31 +361,27 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>
         .map_err(ServeError::Thread)
 }
 
-/// Accepts connections and hands them to the workers.
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+/// Starts the worker threads that answer the connections sent to `jobs`.
+fn start_workers(shared: &Arc<Shared>) -> Result<SyncSender<TcpStream>, ServeError> {
     let (jobs, queue) = mpsc::sync_channel::<TcpStream>(QUEUE);
     let queue = Arc::new(Mutex::new(queue));
     for i in 0..WORKERS {
         let queue = Arc::clone(&queue);
-        let shared = Arc::clone(&shared);
-        let started = thread::Builder::new()
-            .name(format!("craftpub-http-{i}"))
-            .spawn(move || {
-                loop {
-                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                    match next {
-                        Ok(stream) => handle(stream, &shared),
-                        Err(_) => break,
-                    }
+        let shared = Arc::clone(shared);
+        spawn(&format!("craftpub-http-{i}"), move || {
+            loop {
+                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                match next {
+                    Ok(stream) => handle(stream, &shared),
+                    Err(_) => break,
                 }
-            });
-        if let Err(e) = started {
-            say!("craftpub serve: cannot start a worker thread: {e}");
-        }
+            }
+        })?;
     }
-    accept_into(&listener, &shared, &jobs);
+    Ok(jobs)
 }
 
+/// Accepts connections and hands them to the workers, until told to stop.
 fn accept_into(listener: &TcpListener, shared: &Shared, jobs: &SyncSender<TcpStream>) {
     for stream in listener.incoming() {
         if shared.stop.load(Ordering::SeqCst) {
@@ -545,6 +550,7 @@ impl Rebuilder {
                 .collect();
             let more = changed_sources.len().saturating_sub(names.len());
             say!(
+                self.shared.log,
                 "craftpub serve: changed: {}{}",
                 names.join(", "),
                 if more > 0 {
@@ -561,7 +567,7 @@ impl Rebuilder {
         match outcome {
             Build::Site(files, warnings) => {
                 for d in warnings.sorted() {
-                    say!("{d}");
+                    say!(self.shared.log, "{d}");
                 }
                 let changed = match &old.site {
                     Some(site) => changed_pages(site, &files),
@@ -574,6 +580,7 @@ impl Rebuilder {
                 };
                 if changed.is_empty() && old.problems.is_none() {
                     say!(
+                        self.shared.log,
                         "craftpub serve: rebuilt in {} ms; no page changed",
                         elapsed.as_millis()
                     );
@@ -596,11 +603,13 @@ impl Rebuilder {
                     .broadcast(|| events::format_event("reload", &data.to_string()));
                 if old.site.is_none() {
                     say!(
+                        self.shared.log,
                         "craftpub serve: built {pages} files in {} ms",
                         elapsed.as_millis()
                     );
                 } else {
                     say!(
+                        self.shared.log,
                         "craftpub serve: {fixed}rebuilt in {} ms; {} file(s) changed; reloading {listeners} open page(s)",
                         elapsed.as_millis(),
                         changed.len()
@@ -609,7 +618,7 @@ impl Rebuilder {
             }
             Build::Failed(problems) => {
                 for d in &problems {
-                    say!("{d}");
+                    say!(self.shared.log, "{d}");
                 }
                 let errors = problems
                     .iter()
@@ -627,6 +636,7 @@ impl Rebuilder {
                     .hub
                     .broadcast(|| events::format_event("errors", &data.to_string()));
                 say!(
+                    self.shared.log,
                     "craftpub serve: {errors} error(s); {}; shown on {listeners} open page(s)",
                     if old.site.is_some() {
                         "still serving the last good build"
@@ -647,20 +657,23 @@ struct Watching {
 
 /// Starts watching the sources of `root`, sending what happens to `tx`.
 /// Without a watcher the server still serves; pages just do not reload.
-fn start_watching(root: &Path, tx: mpsc::Sender<Msg>) -> Option<Watching> {
+fn start_watching(root: &Path, tx: mpsc::Sender<Msg>, log: bool) -> Option<Watching> {
     let handler = move |event| {
         let _ = tx.send(Msg::Fs(event));
     };
     let mut watcher = match notify::recommended_watcher(handler) {
         Ok(w) => w,
         Err(e) => {
-            say!("craftpub serve: cannot watch the sources ({e}); pages will not reload");
+            say!(
+                log,
+                "craftpub serve: cannot watch the sources ({e}); pages will not reload"
+            );
             return None;
         }
     };
     let mut watches = WatchSet::default();
     for problem in watches.sync(root, &mut watcher) {
-        say!("craftpub serve: {problem}");
+        say!(log, "craftpub serve: {problem}");
     }
     Some(Watching { watcher, watches })
 }
@@ -695,7 +708,7 @@ fn watch_loop(
                 }
             }
             Ok(Msg::Fs(Err(e))) => {
-                say!("craftpub serve: watcher: {e}");
+                say!(rebuilder.shared.log, "craftpub serve: watcher: {e}");
                 last = Instant::now();
                 first.get_or_insert(last);
             }
@@ -707,7 +720,7 @@ fn watch_loop(
         {
             first = None;
             for problem in watches.sync(&root, &mut watcher) {
-                say!("craftpub serve: {problem}");
+                say!(rebuilder.shared.log, "craftpub serve: {problem}");
             }
             rebuilder.rebuild();
         }
@@ -715,5 +728,27 @@ fn watch_loop(
             rebuilder.shared.hub.heartbeat();
             last_beat = Instant::now();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_pages_lists_changed_added_and_removed_files() {
+        let old: SiteFiles = [("a.html", "1"), ("b.html", "2"), ("c.css", "3")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec()))
+            .collect();
+        let mut new = old.clone();
+        new.insert("b.html".into(), b"changed".to_vec());
+        new.insert("d/index.html".into(), b"new".to_vec());
+        new.remove("c.css");
+        assert_eq!(
+            changed_pages(&old, &new),
+            ["/b.html", "/c.css", "/d/index.html"]
+        );
+        assert!(changed_pages(&old, &old).is_empty());
     }
 }
