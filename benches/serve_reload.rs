@@ -31,8 +31,9 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// The first chapter of the newest version that holds a requirement, and the
-/// line of the first requirement's body.
+/// A requirement of the newest version that its amendment history lists as
+/// added or modified (so that editing it needs no new amendment entry): its
+/// chapter file and the line of its body.
 fn requirement_file(root: &Path) -> (PathBuf, usize) {
     let mut versions: Vec<PathBuf> = fs::read_dir(root.join("standard"))
         .expect("standard/")
@@ -42,6 +43,19 @@ fn requirement_file(root: &Path) -> (PathBuf, usize) {
         .collect();
     versions.sort();
     let version = versions.last().expect("a version");
+    let amendments: toml::Table = fs::read_to_string(version.join("amendments.toml"))
+        .ok()
+        .and_then(|t| toml::from_str(&t).ok())
+        .unwrap_or_default();
+    let ids: Vec<String> = amendments
+        .get("amendment")
+        .and_then(|a| a.as_array())
+        .into_iter()
+        .flatten()
+        .flat_map(|a| ["modified", "added"].map(|k| a.get(k).and_then(|v| v.as_array()).cloned().unwrap_or_default()))
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
     let mut files: Vec<PathBuf> = fs::read_dir(version)
         .expect("version folder")
         .filter_map(Result::ok)
@@ -49,19 +63,18 @@ fn requirement_file(root: &Path) -> (PathBuf, usize) {
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     files.sort();
-    for file in files {
-        let text = fs::read_to_string(&file).expect("UTF-8");
-        let lines: Vec<&str> = text.lines().collect();
-        if let Some(open) = lines.iter().position(|l| l.starts_with("::: requirement")) {
-            let blank = open
-                + lines[open..]
-                    .iter()
-                    .position(|l| l.is_empty())
-                    .expect("body");
-            return (file, blank + 1);
+    for id in &ids {
+        let opening = format!("::: requirement {id}");
+        for file in &files {
+            let text = fs::read_to_string(file).expect("UTF-8");
+            let lines: Vec<&str> = text.lines().collect();
+            if let Some(open) = lines.iter().position(|l| l.trim_end() == opening) {
+                let blank = open + lines[open..].iter().position(|l| l.is_empty()).expect("body");
+                return (file.clone(), blank + 1);
+            }
         }
     }
-    panic!("no requirement in {}", version.display());
+    panic!("no added or modified requirement in {}", version.display());
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -106,20 +119,11 @@ fn bench(name: &str, source: &[(PathBuf, &str)], iterations: usize) {
     let again = craftpub::render::render_site(&project, &theme).expect("renders");
     let diff = median_of(10, || serve::changed_pages(&site, &again));
 
-    let server = Server::start(&Options {
-        root: root.to_path_buf(),
-        port: 0,
-        log: false,
-        ..Options::default()
-    })
-    .expect("server starts");
+    let server = Server::start(&Options { root: root.to_path_buf(), port: 0, log: false, ..Options::default() })
+        .expect("server starts");
     let mut stream = TcpStream::connect(server.addr()).expect("connect");
-    stream
-        .write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: x\r\n\r\n")
-        .expect("request");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
+    stream.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: x\r\n\r\n").expect("request");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
     let mut events = BufReader::new(stream);
     let mut line = String::new();
     while !line.starts_with("event: hello") {
@@ -135,13 +139,7 @@ fn bench(name: &str, source: &[(PathBuf, &str)], iterations: usize) {
         let text: String = original
             .lines()
             .enumerate()
-            .map(|(n, l)| {
-                if n == body_line {
-                    format!("{l} Edit {i}.\n")
-                } else {
-                    format!("{l}\n")
-                }
-            })
+            .map(|(n, l)| if n == body_line { format!("{l} Edit {i}.\n") } else { format!("{l}\n") })
             .collect();
         let started = Instant::now();
         fs::write(&tmp, &text).expect("write");
@@ -161,11 +159,7 @@ fn bench(name: &str, source: &[(PathBuf, &str)], iterations: usize) {
     server.shutdown();
     latencies.sort_by(f64::total_cmp);
 
-    let rel = file
-        .strip_prefix(root)
-        .unwrap_or(&file)
-        .display()
-        .to_string();
+    let rel = file.strip_prefix(root).unwrap_or(&file).display().to_string();
     println!(
         "{name}: {} files, {:.1} MB; saving {rel} -> reload event over {iterations} saves: \
          median {:.0} ms, p90 {:.0} ms, min {:.0} ms, max {:.0} ms",
@@ -183,19 +177,9 @@ fn bench(name: &str, source: &[(PathBuf, &str)], iterations: usize) {
 }
 
 fn main() {
-    let iterations: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(20);
+    let iterations: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(20);
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    bench(
-        "fixture mini",
-        &[
-            (repo.join("tests/fixtures/mini"), "."),
-            (repo.join("theme"), "theme"),
-        ],
-        iterations,
-    );
+    bench("fixture mini", &[(repo.join("tests/fixtures/mini"), "."), (repo.join("theme"), "theme")], iterations);
     bench(
         "shipped standard",
         &[

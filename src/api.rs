@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
+use crate::localize::Coverage;
 use crate::model::*;
 use crate::urls;
 
@@ -19,7 +22,7 @@ pub struct ApiIndex<'a> {
     /// Every version, oldest first.
     pub versions: Vec<VersionEntry<'a>>,
     /// Every language the site is published in.
-    pub languages: Vec<LanguageEntry<'a>>,
+    pub languages: Vec<Language>,
     /// Every edition: one version in one language.
     pub editions: Vec<EditionEntry>,
 }
@@ -56,19 +59,6 @@ pub struct VersionEntry<'a> {
     pub previous: Option<&'a str>,
 }
 
-/// A language in the index.
-#[derive(Serialize)]
-pub struct LanguageEntry<'a> {
-    /// BCP 47 code.
-    pub code: &'a str,
-    /// English name.
-    pub name: &'a str,
-    /// Name in the language itself.
-    pub native_name: &'a str,
-    /// Writing direction, ltr or rtl.
-    pub dir: &'a str,
-}
-
 /// An edition in the index.
 #[derive(Serialize)]
 pub struct EditionEntry {
@@ -82,21 +72,12 @@ pub struct EditionEntry {
     pub coverage: Coverage,
 }
 
-/// Translation coverage of an edition.
-#[derive(Serialize)]
-pub struct Coverage {
-    /// Requirements translated from the current English text.
-    pub current: usize,
-    /// Requirements translated from an older English text.
-    pub outdated: usize,
-    /// Requirements not translated.
-    pub missing: usize,
-}
-
-/// Serialises `api/index.json` for `project`.
-pub fn index_json(project: &Project) -> Vec<u8> {
+/// Serialises `api/index.json` for `project`, with each edition's coverage
+/// keyed by (version, language).
+pub fn index_json(project: &Project, coverage: &BTreeMap<(String, String), Coverage>) -> Vec<u8> {
     let lang = project.standard.source_language.as_str();
     let latest = project.latest().map(|v| v.id.as_str());
+    let languages = project.languages();
     let index = ApiIndex {
         format_version: FORMAT_VERSION,
         standard: StandardEntry {
@@ -118,28 +99,97 @@ pub fn index_json(project: &Project) -> Vec<u8> {
                 previous: v.previous.as_deref(),
             })
             .collect(),
-        languages: vec![LanguageEntry {
-            code: lang,
-            name: "English",
-            native_name: "English",
-            dir: "ltr",
-        }],
         editions: project
             .versions
             .iter()
-            .map(|v| EditionEntry {
+            .flat_map(|v| languages.iter().map(move |l| (v, l)))
+            .map(|(v, l)| EditionEntry {
                 version: v.id.clone(),
-                lang: lang.to_owned(),
-                html: urls::site_path(&urls::edition_dir(lang, &v.id)),
-                coverage: Coverage {
-                    current: v.requirements().count(),
-                    outdated: 0,
-                    missing: 0,
-                },
+                lang: l.code.clone(),
+                html: urls::site_path(&urls::edition_dir(&l.code, &v.id)),
+                coverage: coverage.get(&(v.id.clone(), l.code.clone())).copied().unwrap_or_default(),
+            })
+            .collect(),
+        languages,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&index).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// A diff as data: `api/diff/<from>...<to>/<lang>.json`.
+#[derive(Serialize)]
+pub struct DiffExport<'a> {
+    /// The export format's version.
+    pub format_version: &'static str,
+    /// The schema this file follows.
+    #[serde(rename = "$schema")]
+    pub schema: &'static str,
+    /// The earlier version.
+    pub from: &'a str,
+    /// The later version.
+    pub to: &'a str,
+    /// The language of the texts.
+    pub lang: &'a str,
+    /// How many requirements had each kind of change.
+    pub counts: BTreeMap<&'static str, usize>,
+    /// Every requirement that changed.
+    pub changes: Vec<DiffEntry<'a>>,
+}
+
+/// One changed requirement in a diff export.
+#[derive(Serialize)]
+pub struct DiffEntry<'a> {
+    /// ID in the later version (null when removed).
+    pub id: Option<&'a str>,
+    /// ID in the earlier version (null when added).
+    pub old_id: Option<&'a str>,
+    /// added, removed, modified or renumbered.
+    pub change: &'static str,
+    /// Whether title, body or guidance changed.
+    pub text_changed: bool,
+    /// Word operations on the title.
+    pub title: &'a [crate::diff::WordOp],
+    /// Word operations on the body.
+    pub body: &'a [crate::diff::WordOp],
+    /// Word operations on the guidance.
+    pub guidance: &'a [crate::diff::WordOp],
+    /// Metadata changes.
+    pub metadata: &'a [crate::diff::MetaChange],
+    /// The amendment entries (with rationale) that declare the change.
+    pub amendments: &'a [crate::diff::AmendmentRef],
+}
+
+/// The schema URL of diff exports.
+pub const DIFF_SCHEMA: &str = "/api/schema/diff.schema.json";
+
+/// Serialises a diff for programs (unchanged requirements are left out).
+pub fn diff_json(d: &crate::diff::VersionDiff, lang: &str) -> Vec<u8> {
+    let export = DiffExport {
+        format_version: FORMAT_VERSION,
+        schema: DIFF_SCHEMA,
+        from: &d.from,
+        to: &d.to,
+        lang,
+        counts: d.counts(),
+        changes: d
+            .changes
+            .iter()
+            .filter(|c| c.change != crate::diff::ChangeKind::Unchanged)
+            .map(|c| DiffEntry {
+                id: c.id.as_deref(),
+                old_id: c.old_id.as_deref(),
+                change: c.change.as_str(),
+                text_changed: c.text_changed,
+                title: &c.title_ops,
+                body: &c.body_ops,
+                guidance: &c.guidance_ops,
+                metadata: &c.meta,
+                amendments: &c.amendments,
             })
             .collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&index).unwrap_or_default();
+    let mut bytes = serde_json::to_vec_pretty(&export).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }

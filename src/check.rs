@@ -3,10 +3,11 @@
 //! finds duplicate IDs, broken cross-references, broken version links and
 //! amendment entries that name requirements that do not exist.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostics, line_of};
+use crate::diff::ChangeKind;
 use crate::load::cross_references;
 use crate::model::*;
 
@@ -18,6 +19,10 @@ pub fn check_project(root: &Path, project: &Project, diags: &mut Diagnostics) {
         check_cross_references(version, diags);
         check_amendments(project, version, diags);
     }
+    if !diags.has_errors() {
+        // Comparing versions is only meaningful once each one is sound.
+        check_amendment_coverage(project, diags);
+    }
 }
 
 fn version_file(v: &Version) -> std::path::PathBuf {
@@ -25,11 +30,7 @@ fn version_file(v: &Version) -> std::path::PathBuf {
 }
 
 fn check_versions(root: &Path, project: &Project, diags: &mut Diagnostics) {
-    let current: Vec<&Version> = project
-        .versions
-        .iter()
-        .filter(|v| v.status == Status::Current)
-        .collect();
+    let current: Vec<&Version> = project.versions.iter().filter(|v| v.status == Status::Current).collect();
     if current.is_empty() && !project.versions.is_empty() {
         diags.error(
             &root.join("standard"),
@@ -42,10 +43,7 @@ fn check_versions(root: &Path, project: &Project, diags: &mut Diagnostics) {
         diags.error(
             &version_file(extra),
             0,
-            format!(
-                "version {} is current, and so is version {}",
-                extra.id, current[0].id
-            ),
+            format!("version {} is current, and so is version {}", extra.id, current[0].id),
             "only one version can be current: set the older one to \"superseded\"",
         );
     }
@@ -53,7 +51,12 @@ fn check_versions(root: &Path, project: &Project, diags: &mut Diagnostics) {
         if let Some(prev) = &v.previous
             && project.version(prev).is_none()
         {
-            diags.error(&version_file(v), 0, format!("previous version \"{prev}\" does not exist"), "set previous to the ID of an existing version folder, or remove it for the first version");
+            diags.error(
+                &version_file(v),
+                0,
+                format!("previous version \"{prev}\" does not exist"),
+                "set previous to the ID of an existing version folder, or remove it for the first version",
+            );
         }
     }
 }
@@ -84,20 +87,14 @@ fn check_requirement_ids(version: &Version, diags: &mut Diagnostics) {
                             &r.file,
                             r.line,
                             format!("requirement {} is in module {m}", r.id),
-                            format!(
-                                "number it {m}.x.y, or move it to module {}",
-                                r.id.split('.').next().unwrap_or("")
-                            ),
+                            format!("number it {m}.x.y, or move it to module {}", r.id.split('.').next().unwrap_or("")),
                         );
                     }
                 }
                 _ => diags.error(
                     &r.file,
                     r.line,
-                    format!(
-                        "requirement {} is in a chapter that is not a module or scheme",
-                        r.id
-                    ),
+                    format!("requirement {} is in a chapter that is not a module or scheme", r.id),
                     "move it to a module chapter, or set kind = \"module\" in the front matter",
                 ),
             }
@@ -113,10 +110,7 @@ fn check_cross_references(version: &Version, diags: &mut Diagnostics) {
                 diags.error(
                     file,
                     first_line + line_of(text, offset) - 1,
-                    format!(
-                        "cross-reference [[{id}]] names no requirement of version {}",
-                        version.id
-                    ),
+                    format!("cross-reference [[{id}]] names no requirement of version {}", version.id),
                     "correct the ID, or remove the reference",
                 );
             }
@@ -147,10 +141,7 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
         diags.error(
             file,
             version.amendments[0].line,
-            format!(
-                "version {} has no previous version, so nothing to amend",
-                version.id
-            ),
+            format!("version {} has no previous version, so nothing to amend", version.id),
             "remove amendments.toml, or set previous in version.toml",
         );
         return;
@@ -160,20 +151,13 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
     let prev_id = version.previous.as_deref().unwrap_or("");
     for a in &version.amendments {
         let line = |id: &str| a.id_lines.get(id).copied().unwrap_or(a.line);
-        let new_ids = a
-            .added
-            .iter()
-            .chain(&a.modified)
-            .chain(a.renumbered.iter().map(|r| &r.to));
+        let new_ids = a.added.iter().chain(&a.modified).chain(a.renumbered.iter().map(|r| &r.to));
         for id in new_ids {
             if !here.contains_key(id) {
                 diags.error(
                     file,
                     line(id),
-                    format!(
-                        "amendment \"{}\" names {id}, which does not exist in version {}",
-                        a.id, version.id
-                    ),
+                    format!("amendment \"{}\" names {id}, which does not exist in version {}", a.id, version.id),
                     "correct the ID, or remove it from the entry",
                 );
             }
@@ -181,9 +165,332 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
         if previous.is_some() {
             for id in a.removed.iter().chain(a.renumbered.iter().map(|r| &r.from)) {
                 if !before.contains_key(id) {
-                    diags.error(file, line(id), format!("amendment \"{}\" names {id}, which does not exist in version {prev_id}", a.id), "correct the ID: removed and renumbered-from IDs are those of the previous version");
+                    diags.error(
+                        file,
+                        line(id),
+                        format!("amendment \"{}\" names {id}, which does not exist in version {prev_id}", a.id),
+                        "correct the ID: removed and renumbered-from IDs are those of the previous version",
+                    );
                 }
             }
+        }
+    }
+}
+
+/// Checks every translation against the English sources: versions, chapters
+/// and requirement IDs that exist in English, no duplicates, and interface
+/// strings that cover the theme's (missing ones are warnings: English shows).
+pub fn check_translations(project: &Project, english_strings: Option<&toml::Table>, diags: &mut Diagnostics) {
+    for lang in &project.translations {
+        if let Some(english) = english_strings {
+            check_strings(english, &lang.strings, &lang.strings_file, "", diags);
+        }
+        for (version_id, chapters) in &lang.versions {
+            let Some(version) = project.version(version_id) else {
+                let dir = lang.dir.join(version_id);
+                diags.error(
+                    &dir,
+                    0,
+                    format!("there is no English version {version_id} to translate"),
+                    "rename the folder to an existing version of standard/, or remove it",
+                );
+                continue;
+            };
+            let english_chapter_of = version.requirement_index();
+            let mut seen: BTreeMap<&str, &TranslatedRequirement> = BTreeMap::new();
+            for (slug, chapter) in chapters {
+                let Some(english) = version.chapter(slug) else {
+                    diags.error(
+                        &chapter.file,
+                        0,
+                        format!("{slug}.md has no English counterpart in standard/{version_id}/"),
+                        "name the file after an English chapter of the same version, or remove it",
+                    );
+                    continue;
+                };
+                if chapter.source.is_none() && !chapter.untranslated {
+                    diags.warning(
+                        &chapter.file,
+                        1,
+                        "the chapter records no source fingerprint, so its prose cannot be tracked as outdated",
+                        format!(
+                            "run craftpub translate {} --version {version_id} --mark-updated {slug}",
+                            lang.language.code
+                        ),
+                    );
+                }
+                let english_pieces = english.blocks.iter().filter(|b| matches!(b, Block::Section(_))).count();
+                let pieces = chapter.blocks.iter().filter(|b| matches!(b, Block::Section(_))).count();
+                if pieces != english_pieces {
+                    diags.warning(
+                        &chapter.file,
+                        1,
+                        format!("{pieces} section headings, where the English chapter has {english_pieces}"),
+                        "mirror the English chapter's ## headings one for one, so each is matched to its translation",
+                    );
+                }
+                for t in &chapter.requirements {
+                    if let Some(first) = seen.get(t.id.as_str()) {
+                        diags.error(
+                            &t.file,
+                            t.line,
+                            format!(
+                                "requirement {} is translated twice (also at {}:{})",
+                                t.id,
+                                first.file.file_name().unwrap_or_default().to_string_lossy(),
+                                first.line
+                            ),
+                            "keep one translation of each requirement per version",
+                        );
+                        continue;
+                    }
+                    seen.insert(&t.id, t);
+                    match english_chapter_of.get(&t.id) {
+                        None => diags.error(
+                            &t.file,
+                            t.line,
+                            format!("requirement {} does not exist in English version {version_id}", t.id),
+                            "correct the ID to the English one, or remove the block",
+                        ),
+                        Some(s) if s != slug => diags.warning(
+                            &t.file,
+                            t.line,
+                            format!("requirement {} is in {s}.md in English", t.id),
+                            format!("move the block to {s}.md, mirroring the English files"),
+                        ),
+                        Some(_) => {}
+                    }
+                    for (id, offset, first_line) in
+                        cross_references(&t.body).into_iter().map(|(id, o)| (id, o, t.body_line)).chain(
+                            cross_references(t.guidance.as_deref().unwrap_or(""))
+                                .into_iter()
+                                .map(|(id, o)| (id, o, t.guidance_line)),
+                        )
+                    {
+                        if !english_chapter_of.contains_key(id) {
+                            let text =
+                                if first_line == t.body_line { &t.body } else { t.guidance.as_deref().unwrap_or("") };
+                            diags.error(
+                                &t.file,
+                                first_line + line_of(text, offset) - 1,
+                                format!("cross-reference [[{id}]] names no requirement of version {version_id}"),
+                                "correct the ID, or remove the reference",
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_strings(english: &toml::Table, translated: &toml::Table, file: &Path, prefix: &str, diags: &mut Diagnostics) {
+    let mut missing = Vec::new();
+    collect_missing(english, translated, prefix, &mut missing);
+    if !missing.is_empty() && file.is_file() {
+        diags.warning(
+            file,
+            0,
+            format!("{} interface string(s) not translated, English is shown: {}", missing.len(), missing.join(", ")),
+            "add them (craftpub translate LANG adds every missing key with its English text)",
+        );
+    }
+    let mut unknown = Vec::new();
+    collect_missing(translated, english, prefix, &mut unknown);
+    if !unknown.is_empty() {
+        diags.warning(
+            file,
+            0,
+            format!("unknown interface string(s), ignored: {}", unknown.join(", ")),
+            "remove them, or correct their names to those of theme/strings.toml",
+        );
+    }
+}
+
+fn collect_missing(from: &toml::Table, other: &toml::Table, prefix: &str, out: &mut Vec<String>) {
+    for (key, value) in from {
+        let name = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match (value, other.get(key)) {
+            (toml::Value::Table(a), Some(toml::Value::Table(b))) => collect_missing(a, b, &name, out),
+            (_, None) => out.push(name),
+            _ => {}
+        }
+    }
+}
+
+/// Holds each version's amendment history against the changes computed from
+/// the texts: every change has an entry, every entry names a real change, and
+/// a removal plus an addition of nearly the same text is a renumbering that
+/// should be declared.
+pub fn check_amendment_coverage(project: &Project, diags: &mut Diagnostics) {
+    for version in &project.versions {
+        let Some(previous) = version.previous.as_deref().and_then(|p| project.version(p)) else { continue };
+        let file = version.amendments_file.clone().unwrap_or_else(|| version.dir.join("amendments.toml"));
+        let diff = crate::diff::compare(project, previous, version);
+        let declared = |list: fn(&Amendment) -> Vec<&String>, id: &str| {
+            version.amendments.iter().find(|a| list(a).iter().any(|x| *x == id))
+        };
+        let mut named_new: BTreeMap<&str, ChangeKindDeclared> = BTreeMap::new();
+        for a in &version.amendments {
+            for id in &a.added {
+                named_new.insert(id, ChangeKindDeclared::Added);
+            }
+            for id in &a.modified {
+                named_new.insert(id, ChangeKindDeclared::Modified);
+            }
+            for r in &a.renumbered {
+                named_new.insert(&r.to, ChangeKindDeclared::Renumbered);
+            }
+        }
+        let named_removed: BTreeSet<&str> =
+            version.amendments.iter().flat_map(|a| a.removed.iter().map(String::as_str)).collect();
+        let ln = |id: &str| version.amendments.iter().find_map(|a| a.id_lines.get(id).copied()).unwrap_or(0);
+
+        let at = |v: &Version, id: &str| {
+            v.requirement(id).map(|(_, r)| (r.file.clone(), r.line)).unwrap_or((file.clone(), 0))
+        };
+        for c in &diff.changes {
+            let fix_entry = format!("add it to an entry of {} that gives the reason for the change", file.display());
+            let fix_entry = fix_entry.as_str();
+            match c.change {
+                ChangeKind::Added => {
+                    let id = c.id.as_deref().unwrap_or("");
+                    if declared(|a| a.added.iter().collect(), id).is_none() {
+                        let (f, l) = at(version, id);
+                        diags.error(
+                            &f,
+                            l,
+                            format!(
+                                "requirement {id} is new in {} but no amendment entry lists it in added",
+                                version.id
+                            ),
+                            fix_entry,
+                        );
+                    }
+                }
+                ChangeKind::Removed => {
+                    let id = c.old_id.as_deref().unwrap_or("");
+                    if !named_removed.contains(id) {
+                        let (f, l) = at(previous, id);
+                        diags.error(
+                            &f,
+                            l,
+                            format!(
+                                "requirement {id} of {} is gone from {} but no amendment entry lists it in removed",
+                                previous.id, version.id
+                            ),
+                            format!("{fix_entry} (removed), or declare its renumbering"),
+                        );
+                    }
+                }
+                ChangeKind::Modified => {
+                    let id = c.id.as_deref().unwrap_or("");
+                    if declared(|a| a.modified.iter().collect(), id).is_none() {
+                        let (f, l) = at(version, id);
+                        let what = if c.text_changed { "its text" } else { "its metadata" };
+                        diags.error(&f, l, format!("requirement {id} changed ({what}) since {} but no amendment entry lists it in modified", previous.id), fix_entry);
+                    }
+                }
+                ChangeKind::Renumbered | ChangeKind::Unchanged => {
+                    // A declared renumbering is its own entry; unchanged ones must not be named.
+                    let id = c.id.as_deref().unwrap_or("");
+                    if c.change == ChangeKind::Unchanged && named_new.contains_key(id) {
+                        let kind = named_new[id].as_str();
+                        diags.error(
+                            &file,
+                            ln(id),
+                            format!(
+                                "requirement {id} is listed as {kind}, but it did not change since {}",
+                                previous.id
+                            ),
+                            "remove it from the entry, or make the change the entry describes",
+                        );
+                    }
+                }
+            }
+            if let (ChangeKind::Modified, Some(id)) = (c.change, c.id.as_deref()) {
+                if named_new.get(id) == Some(&ChangeKindDeclared::Added) {
+                    diags.error(
+                        &file,
+                        ln(id),
+                        format!("requirement {id} is listed as added, but it exists in {}", previous.id),
+                        "list it in modified instead",
+                    );
+                }
+            }
+        }
+        // Entries naming an added requirement that existed before (and was not renumbered).
+        for (id, kind) in &named_new {
+            if *kind == ChangeKindDeclared::Added {
+                if let Some(c) = diff.changes.iter().find(|c| c.id.as_deref() == Some(*id)) {
+                    if c.change == ChangeKind::Unchanged || c.change == ChangeKind::Renumbered {
+                        diags.error(
+                            &file,
+                            ln(id),
+                            format!(
+                                "requirement {id} is listed as added, but it continues a requirement of {}",
+                                previous.id
+                            ),
+                            "remove it from added",
+                        );
+                    }
+                }
+            }
+        }
+        for id in &named_removed {
+            if version.requirement(id).is_some()
+                && diff.changes.iter().any(|c| c.old_id.as_deref() == Some(*id) && c.change != ChangeKind::Removed)
+            {
+                diags.error(
+                    &file,
+                    ln(id),
+                    format!("requirement {id} is listed as removed, but it is still in {}", version.id),
+                    "remove it from removed, or delete the requirement",
+                );
+            }
+        }
+        // Undeclared renumbering: a removal and an addition of nearly the same text.
+        let removed: Vec<&crate::diff::RequirementChange> =
+            diff.changes.iter().filter(|c| c.change == ChangeKind::Removed).collect();
+        for added in diff.changes.iter().filter(|c| c.change == ChangeKind::Added) {
+            let (Some(new_id), Some((_, new))) =
+                (added.id.as_deref(), added.id.as_deref().and_then(|i| version.requirement(i)))
+            else {
+                continue;
+            };
+            for rem in &removed {
+                let Some((_, old)) = rem.old_id.as_deref().and_then(|i| previous.requirement(i)) else { continue };
+                let sim = crate::diff::similarity(
+                    &format!("{}\n{}", old.title, old.body),
+                    &format!("{}\n{}", new.title, new.body),
+                );
+                if sim >= 0.8 {
+                    diags.error(
+                        &new.file,
+                        new.line,
+                        format!("{new_id} is new and {} was removed, but their texts are {:.0}% the same: an undeclared renumbering?", old.id, sim * 100.0),
+                        format!("declare it in {}: renumbered = [{{ from = \"{}\", to = \"{new_id}\" }}]", file.display(), old.id),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The kind of change an amendment entry declares for an ID of the new version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChangeKindDeclared {
+    Added,
+    Modified,
+    Renumbered,
+}
+
+impl ChangeKindDeclared {
+    fn as_str(self) -> &'static str {
+        match self {
+            ChangeKindDeclared::Added => "added",
+            ChangeKindDeclared::Modified => "modified",
+            ChangeKindDeclared::Renumbered => "renumbered",
         }
     }
 }

@@ -41,13 +41,7 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         if self.line > 0 {
-            write!(
-                f,
-                "{kind}: {}:{}: {}",
-                self.file.display(),
-                self.line,
-                self.message
-            )?;
+            write!(f, "{kind}: {}:{}: {}", self.file.display(), self.line, self.message)?;
         } else {
             write!(f, "{kind}: {}: {}", self.file.display(), self.message)?;
         }
@@ -68,42 +62,21 @@ pub struct Diagnostics {
 impl Diagnostics {
     /// An empty list whose file names are shown relative to `root`.
     pub fn new(root: &Path) -> Self {
-        Diagnostics {
-            items: Vec::new(),
-            root: root.to_path_buf(),
-        }
+        Diagnostics { items: Vec::new(), root: root.to_path_buf() }
     }
 
     fn push(&mut self, severity: Severity, file: &Path, line: usize, message: String, fix: String) {
         let file = file.strip_prefix(&self.root).unwrap_or(file).to_path_buf();
-        self.items.push(Diagnostic {
-            severity,
-            file,
-            line,
-            message,
-            fix,
-        });
+        self.items.push(Diagnostic { severity, file, line, message, fix });
     }
 
     /// Records an error at `file:line` with the fix to suggest.
-    pub fn error(
-        &mut self,
-        file: &Path,
-        line: usize,
-        message: impl Into<String>,
-        fix: impl Into<String>,
-    ) {
+    pub fn error(&mut self, file: &Path, line: usize, message: impl Into<String>, fix: impl Into<String>) {
         self.push(Severity::Error, file, line, message.into(), fix.into());
     }
 
     /// Records a warning at `file:line` with the fix to suggest.
-    pub fn warning(
-        &mut self,
-        file: &Path,
-        line: usize,
-        message: impl Into<String>,
-        fix: impl Into<String>,
-    ) {
+    pub fn warning(&mut self, file: &Path, line: usize, message: impl Into<String>, fix: impl Into<String>) {
         self.push(Severity::Warning, file, line, message.into(), fix.into());
     }
 
@@ -114,10 +87,7 @@ impl Diagnostics {
 
     /// The number of errors.
     pub fn error_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
     /// The number of warnings.
@@ -128,10 +98,7 @@ impl Diagnostics {
     /// All diagnostics, sorted by file, line, then message, so output is stable.
     pub fn sorted(&self) -> Vec<Diagnostic> {
         let mut items = self.items.clone();
-        items.sort_by(|a, b| {
-            (&a.file, a.line, a.severity, &a.message)
-                .cmp(&(&b.file, b.line, b.severity, &b.message))
-        });
+        items.sort_by(|a, b| (&a.file, a.line, a.severity, &a.message).cmp(&(&b.file, b.line, b.severity, &b.message)));
         items.dedup();
         items
     }
@@ -145,9 +112,5 @@ impl Diagnostics {
 /// The 1-based line of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }

@@ -11,11 +11,16 @@
 pub mod api;
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
+pub mod fingerprint;
 pub mod load;
+pub mod localize;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
+pub mod status;
 pub mod urls;
 pub mod write;
 
@@ -45,6 +50,7 @@ pub fn check(root: &Path) -> (Project, Option<render::Theme>, Diagnostics) {
     let project = load::load_project(root, &mut diags);
     check::check_project(root, &project, &mut diags);
     let theme = render::Theme::load(root, &mut diags);
+    check::check_translations(&project, theme.as_ref().map(|t| t.english_strings()), &mut diags);
     (project, theme, diags)
 }
 
@@ -68,8 +74,5 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
     };
     let files = render::render_site(&project, &theme)?;
     write::write_site(root, out, &files)?;
-    Ok(BuildReport {
-        files: files.len(),
-        diagnostics: diags,
-    })
+    Ok(BuildReport { files: files.len(), diagnostics: diags })
 }

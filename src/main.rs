@@ -1,10 +1,22 @@
 //! The `craftpub` command line.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use craftpub::diagnostics::Diagnostics;
+use craftpub::diagnostics::{Diagnostics, Severity};
+use craftpub::diff::{self, ShownText};
+use craftpub::localize::Localizer;
+use craftpub::status::ops_to_terminal;
+
+/// Prints a line to stdout, ignoring a closed pipe (e.g. `craftpub diff | head`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 
 /// Publishes the CRAFT Code: versions, diffs, translations, search and exports.
 #[derive(Parser)]
@@ -30,9 +42,67 @@ enum Command {
         /// The project folder, holding standard/, translations/ and theme/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// How to print the diagnostics.
+        /// How to print the diagnostics (github: GitHub Actions annotations).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Report translation coverage: outdated and missing requirements per language and version.
+    Status {
+        /// The project folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Only this language.
+        #[arg(long = "lang")]
+        lang: Option<String>,
+        /// Only this version.
+        #[arg(long)]
+        version: Option<String>,
+        /// Text for people, JSON for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Show what changed between two versions, word by word.
+    Diff {
+        /// The earlier version.
+        from: String,
+        /// The later version.
+        to: String,
+        /// The project folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Show the text in this language (changes are classified on the English text).
+        #[arg(long = "lang")]
+        lang: Option<String>,
+        /// Text for people (coloured on a terminal), JSON for programs.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Start a translation, or bring one up to a version; mark translations as updated.
+    Translate {
+        /// The language code, e.g. es, pt-BR, sw.
+        lang: String,
+        /// The project folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The version to bring the translation up to [default: the current version].
+        #[arg(long)]
+        version: Option<String>,
+        /// For a new language: its English name.
+        #[arg(long)]
+        name: Option<String>,
+        /// For a new language: its name in the language itself.
+        #[arg(long)]
+        native_name: Option<String>,
+        /// For a new language: ltr or rtl.
+        #[arg(long)]
+        dir: Option<String>,
+        /// For a new language: the search pipeline (en, es, fr, pt, or none).
+        #[arg(long)]
+        search: Option<String>,
+        /// Instead of scaffolding: record that these requirements (IDs) or chapters
+        /// (file names without .md) now translate the current English text.
+        #[arg(long, num_args = 1.., value_name = "ID|CHAPTER")]
+        mark_updated: Vec<String>,
     },
     /// Serve a live preview of the whole site; pages reload when a source is
     /// saved, and show the errors over the page while there are any.
@@ -55,32 +125,57 @@ enum Format {
     Json,
 }
 
-fn print_diagnostics(diags: &Diagnostics, format: Format) {
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+    Github,
+}
+
+fn print_diagnostics(diags: &Diagnostics, format: CheckFormat) {
     match format {
-        Format::Text => {
+        CheckFormat::Text => {
             for d in diags.sorted() {
                 eprintln!("{d}");
             }
             if !diags.is_empty() {
-                eprintln!(
-                    "{} error(s), {} warning(s)",
-                    diags.error_count(),
-                    diags.warning_count()
-                );
+                eprintln!("{} error(s), {} warning(s)", diags.error_count(), diags.warning_count());
             }
         }
-        Format::Json => {
+        CheckFormat::Json => {
             let json = serde_json::json!({
                 "errors": diags.error_count(),
                 "warnings": diags.warning_count(),
                 "diagnostics": diags.sorted(),
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            out!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        }
+        CheckFormat::Github => {
+            // https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+            let esc = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+            let esc_prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
+            for d in diags.sorted() {
+                let level = if d.severity == Severity::Error { "error" } else { "warning" };
+                let line = if d.line > 0 { format!(",line={}", d.line) } else { String::new() };
+                out!(
+                    "::{level} file={}{line},title={}::{}",
+                    esc_prop(&d.file.to_string_lossy()),
+                    esc_prop("craftpub check"),
+                    esc(&format!("{}\nfix: {}", d.message, d.fix))
+                );
+            }
         }
     }
+}
+
+/// Loads and checks, printing diagnostics; None (after printing) on errors.
+fn load_checked(root: &Path) -> Option<(craftpub::model::Project, craftpub::render::Theme)> {
+    let (project, theme, diags) = craftpub::check(root);
+    if diags.has_errors() {
+        print_diagnostics(&diags, CheckFormat::Text);
+        return None;
+    }
+    theme.map(|t| (project, t))
 }
 
 fn main() -> ExitCode {
@@ -93,7 +188,7 @@ fn main() -> ExitCode {
             if diags.has_errors() {
                 ExitCode::from(1)
             } else {
-                if let Format::Text = format {
+                if let CheckFormat::Text = format {
                     eprintln!("craftpub check: no errors");
                 }
                 ExitCode::SUCCESS
@@ -103,28 +198,158 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| root.join("public"));
             match craftpub::build(&root, &out) {
                 Ok(report) => {
-                    print_diagnostics(&report.diagnostics, Format::Text);
-                    eprintln!(
-                        "craftpub build: wrote {} files to {}",
-                        report.files,
-                        out.display()
-                    );
+                    print_diagnostics(&report.diagnostics, CheckFormat::Text);
+                    eprintln!("craftpub build: wrote {} files to {}", report.files, out.display());
                     ExitCode::SUCCESS
                 }
                 Err(craftpub::BuildError::Sources(diags)) => {
-                    print_diagnostics(&diags, Format::Text);
-                    eprintln!(
-                        "craftpub build: nothing written; {} is unchanged",
-                        out.display()
-                    );
+                    print_diagnostics(&diags, CheckFormat::Text);
+                    eprintln!("craftpub build: nothing written; {} is unchanged", out.display());
                     ExitCode::from(1)
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
+                    eprintln!("craftpub build: nothing written; {} is unchanged", out.display());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Status { root, lang, version, format } => {
+            let Some((project, _)) = load_checked(&root) else { return ExitCode::from(1) };
+            if let Some(l) = &lang {
+                if project.translation(l).is_none() {
                     eprintln!(
-                        "craftpub build: nothing written; {} is unchanged",
-                        out.display()
+                        "error: there is no translation \"{l}\" in translations/ (craftpub translate {l} starts one)"
                     );
+                    return ExitCode::from(2);
+                }
+            }
+            if let Some(v) = &version {
+                if project.version(v).is_none() {
+                    eprintln!("error: there is no version \"{v}\" in standard/");
+                    return ExitCode::from(2);
+                }
+            }
+            let report = craftpub::status::report(&root, &project, lang.as_deref(), version.as_deref());
+            match format {
+                Format::Json => out!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Text => {
+                    let colour = std::io::stdout().is_terminal();
+                    for e in &report {
+                        out!(
+                            "{} {}: {} current, {} outdated, {} missing (of {})",
+                            e.lang,
+                            e.version,
+                            e.coverage.current,
+                            e.coverage.outdated,
+                            e.coverage.missing,
+                            e.total
+                        );
+                        for o in &e.outdated {
+                            let from = o
+                                .translated_from
+                                .as_deref()
+                                .map(|v| format!(", translated from {v}"))
+                                .unwrap_or_default();
+                            out!("  outdated {} {} ({}:{}{from})", o.id, o.title, o.file, o.line);
+                            if !o.english_changes.is_empty() {
+                                for line in ops_to_terminal(&o.english_changes, colour).lines() {
+                                    out!("      {line}");
+                                }
+                            }
+                        }
+                        for m in &e.missing {
+                            out!("  missing  {} {}", m.id, m.title);
+                        }
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Diff { from, to, root, lang, format } => {
+            let Some((project, _)) = load_checked(&root) else { return ExitCode::from(1) };
+            let (Some(a), Some(b)) = (project.version(&from), project.version(&to)) else {
+                let ids: Vec<&str> = project.versions.iter().map(|v| v.id.as_str()).collect();
+                eprintln!("error: unknown version; the versions are: {}", ids.join(", "));
+                return ExitCode::from(2);
+            };
+            let localizer = match &lang {
+                Some(l) if project.translation(l).is_none() && *l != project.standard.source_language => {
+                    eprintln!("error: there is no language \"{l}\"");
+                    return ExitCode::from(2);
+                }
+                Some(l) => Localizer::new(&project, l),
+                None => Localizer::new(&project, &project.standard.source_language),
+            };
+            let shown = |v: &craftpub::model::Version, r: &craftpub::model::Requirement| {
+                let local = localizer.requirement(
+                    project.version(&v.id).unwrap_or(v),
+                    project.version(&v.id).and_then(|x| x.requirement(&r.id)).map(|(_, r)| r).unwrap_or(r),
+                );
+                ShownText {
+                    title: local.title().to_owned(),
+                    body: local.body().to_owned(),
+                    guidance: local.guidance().map(str::to_owned),
+                }
+            };
+            let d = diff::compare_in(&project, a, b, &shown);
+            match format {
+                Format::Json => out!(
+                    "{}",
+                    String::from_utf8_lossy(&craftpub::api::diff_json(
+                        &d,
+                        lang.as_deref().unwrap_or(&project.standard.source_language)
+                    ))
+                ),
+                Format::Text => {
+                    use std::io::Write as _;
+                    let _ =
+                        std::io::stdout().lock().write_all(diff_text(&d, std::io::stdout().is_terminal()).as_bytes());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Translate { lang, root, version, name, native_name, dir, search, mark_updated } => {
+            let Some((project, _)) = load_checked(&root) else { return ExitCode::from(1) };
+            let version = match version.or_else(|| project.latest().map(|v| v.id.clone())) {
+                Some(v) => v,
+                None => {
+                    eprintln!("error: no version to translate; pass --version");
+                    return ExitCode::from(2);
+                }
+            };
+            if !mark_updated.is_empty() {
+                return match craftpub::scaffold::mark_updated(&root, &project, &lang, &version, &mark_updated) {
+                    Ok(files) => {
+                        for f in files {
+                            eprintln!("updated {}", f.display());
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(1)
+                    }
+                };
+            }
+            let english = std::fs::read_to_string(root.join("theme/strings.toml")).unwrap_or_default();
+            let new = craftpub::scaffold::NewLanguage { name, native_name, dir, search };
+            match craftpub::scaffold::scaffold(&root, &project, &english, &lang, &version, &new) {
+                Ok(report) => {
+                    for f in &report.created {
+                        eprintln!("created  {}", f.display());
+                    }
+                    for f in &report.extended {
+                        eprintln!("extended {}", f.display());
+                    }
+                    eprintln!(
+                        "{} requirement(s) to translate or update in translations/{lang}/{version}/ (marked untranslated: true, or with an old source:); craftpub status --lang {lang} lists them",
+                        report.added
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
                     ExitCode::from(1)
                 }
             }
@@ -142,12 +367,7 @@ fn serve(root: PathBuf, bind: std::net::IpAddr, port: u16) -> ExitCode {
         eprintln!("error: cannot handle Ctrl-C: {e}");
         return ExitCode::from(1);
     }
-    let options = craftpub::serve::Options {
-        root,
-        bind,
-        port,
-        ..Default::default()
-    };
+    let options = craftpub::serve::Options { root, bind, port, ..Default::default() };
     let server = match craftpub::serve::Server::start(&options) {
         Ok(server) => server,
         Err(e) => {
@@ -165,4 +385,60 @@ fn serve(root: PathBuf, bind: std::net::IpAddr, port: u16) -> ExitCode {
     server.shutdown();
     let _ = writeln!(std::io::stderr(), "craftpub serve: stopped");
     ExitCode::SUCCESS
+}
+
+/// The text form of a diff: counts, then each change with its word diff.
+fn diff_text(d: &diff::VersionDiff, colour: bool) -> String {
+    let mut out = format!("Changes from {} to {}:", d.from, d.to);
+    for (kind, n) in d.counts() {
+        out.push_str(&format!(" {n} {kind},"));
+    }
+    out.pop();
+    out.push('\n');
+    let mut module = String::new();
+    for c in d.changes.iter().filter(|c| c.change != diff::ChangeKind::Unchanged) {
+        if c.module != module {
+            module = c.module.clone();
+            out.push_str(&format!("\nModule {module}\n"));
+        }
+        let id = match (&c.old_id, &c.id) {
+            (Some(o), Some(n)) if o != n => format!("{o} -> {n}"),
+            (_, Some(n)) => n.clone(),
+            (Some(o), None) => o.clone(),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "\n{} {id}: {}\n",
+            c.change.as_str().to_uppercase(),
+            ops_to_terminal(&c.title_ops, colour)
+        ));
+        for m in &c.meta {
+            out.push_str(&format!(
+                "  {}: {}\n",
+                m.field,
+                ops_to_terminal(
+                    &[
+                        diff::WordOp { op: "delete", text: m.old.clone() },
+                        diff::WordOp { op: "insert", text: m.new.clone() }
+                    ],
+                    colour
+                )
+            ));
+        }
+        if c.text_changed {
+            for line in ops_to_terminal(&c.body_ops, colour).lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
+            if !c.guidance_ops.is_empty() {
+                out.push_str("  Guidance:\n");
+                for line in ops_to_terminal(&c.guidance_ops, colour).lines() {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+        }
+        for a in &c.amendments {
+            out.push_str(&format!("  Why ({} {}): {}\n", a.version, a.id, a.title));
+        }
+    }
+    out
 }

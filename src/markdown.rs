@@ -17,11 +17,8 @@ fn options() -> Options {
 
 /// Whether a link destination is safe to put in `href`.
 pub fn is_safe_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let cleaned: String =
+        url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
     match cleaned.find(':') {
         None => true,
         Some(colon) => {
@@ -46,24 +43,10 @@ pub fn to_html(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
         match event {
             Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => pending.push_str(&t),
             Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {}
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 flush(&mut pending, &mut events);
-                let dest_url = if is_safe_url(&dest_url) {
-                    dest_url
-                } else {
-                    CowStr::from("#")
-                };
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                let dest_url = if is_safe_url(&dest_url) { dest_url } else { CowStr::from("#") };
+                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {
                 flush(&mut pending, &mut events);
@@ -80,11 +63,7 @@ pub fn to_html(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
     out
 }
 
-fn push_text_with_refs<'a>(
-    text: String,
-    resolve: &dyn Fn(&str) -> Option<String>,
-    events: &mut Vec<Event<'a>>,
-) {
+fn push_text_with_refs<'a>(text: String, resolve: &dyn Fn(&str) -> Option<String>, events: &mut Vec<Event<'a>>) {
     let refs = cross_references(&text);
     if refs.is_empty() {
         events.push(Event::Text(CowStr::from(text)));
@@ -117,17 +96,20 @@ pub fn to_plain_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options()) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                out.push_str(&t)
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                out.push(' ')
             }
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push(' '),
             _ => {}
         }
     }
     let collapsed: Vec<&str> = out.split_whitespace().collect();
     collapsed.join(" ")
+}
+
+/// Collapses every run of whitespace to one space and trims the ends.
+pub fn normalise_ws(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -147,10 +129,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_escaped() {
-        let html = to_html(
-            "Hello <script>alert(1)</script>\n\n<div onclick=\"x()\">a</div>\n",
-            &none,
-        );
+        let html = to_html("Hello <script>alert(1)</script>\n\n<div onclick=\"x()\">a</div>\n", &none);
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<div"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
@@ -158,13 +137,7 @@ mod tests {
 
     #[test]
     fn unsafe_links_are_neutralised() {
-        for url in [
-            "javascript:alert(1)",
-            "JaVaScRiPt:alert(1)",
-            "java\tscript:x",
-            "data:text/html,x",
-            "vbscript:x",
-        ] {
+        for url in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\tscript:x", "data:text/html,x", "vbscript:x"] {
             let html = to_html(&format!("[a](<{url}>)"), &none);
             assert!(html.contains("href=\"#\""), "{url}: {html}");
         }
@@ -184,10 +157,7 @@ mod tests {
     fn cross_references_resolve_to_links() {
         let resolve = |id: &str| (id == "3.1.2").then(|| "../module-3/#req-3.1.2".to_owned());
         let html = to_html("See [[3.1.2]] and [[9.9.9]], not `[[3.1.2]]`.", &resolve);
-        assert!(
-            html.contains("<a href=\"../module-3/#req-3.1.2\">3.1.2</a>"),
-            "{html}"
-        );
+        assert!(html.contains("<a href=\"../module-3/#req-3.1.2\">3.1.2</a>"), "{html}");
         assert!(html.contains("[[9.9.9]]"), "{html}");
         assert!(html.contains("<code>[[3.1.2]]</code>"), "{html}");
     }

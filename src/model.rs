@@ -17,6 +17,8 @@ pub struct Project {
     pub standard: StandardMeta,
     /// Every version, oldest first.
     pub versions: Vec<Version>,
+    /// The translations, sorted by language code.
+    pub translations: Vec<LanguageSource>,
 }
 
 impl Project {
@@ -27,10 +29,47 @@ impl Project {
 
     /// The version readers get at `/<lang>/latest/`: the one whose status is current.
     pub fn latest(&self) -> Option<&Version> {
-        self.versions
-            .iter()
-            .rev()
-            .find(|v| v.status == Status::Current)
+        self.versions.iter().rev().find(|v| v.status == Status::Current)
+    }
+
+    /// The IDs requirement `id` of version `version` had in earlier versions,
+    /// newest first, following renumberings declared in amendment histories.
+    pub fn earlier_ids(&self, version: &str, id: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut current = self.version(version);
+        let mut id = id.to_owned();
+        while let Some(v) = current {
+            let Some(prev) = v.previous.as_deref().and_then(|p| self.version(p)) else { break };
+            if out.len() >= self.versions.len() {
+                break; // a cycle of previous versions; reported by check
+            }
+            let renumbered = v.amendments.iter().flat_map(|a| &a.renumbered).find(|r| r.to == id);
+            let prev_id = renumbered.map(|r| r.from.clone()).unwrap_or_else(|| id.clone());
+            if prev.requirement(&prev_id).is_none() {
+                break;
+            }
+            out.push((prev.id.clone(), prev_id.clone()));
+            id = prev_id;
+            current = Some(prev);
+        }
+        out
+    }
+
+    /// The languages of the site: the source language first, then each translation.
+    pub fn languages(&self) -> Vec<Language> {
+        let source = Language {
+            code: self.standard.source_language.clone(),
+            name: "English".into(),
+            native_name: "English".into(),
+            dir: Direction::Ltr,
+            search: "en".into(),
+        };
+        std::iter::once(source).chain(self.translations.iter().map(|t| t.language.clone())).collect()
+    }
+
+    /// The translations of the language with code `code`.
+    pub fn translation(&self, code: &str) -> Option<&LanguageSource> {
+        self.translations.iter().find(|t| t.language.code == code)
     }
 }
 
@@ -102,9 +141,7 @@ pub struct Version {
 impl Version {
     /// Every requirement of the version, in reading order.
     pub fn requirements(&self) -> impl Iterator<Item = (&Chapter, &Requirement)> {
-        self.chapters
-            .iter()
-            .flat_map(|c| c.requirements().map(move |r| (c, r)))
+        self.chapters.iter().flat_map(|c| c.requirements().map(move |r| (c, r)))
     }
 
     /// The requirement with the given ID, and its chapter.
@@ -119,9 +156,7 @@ impl Version {
 
     /// A map from requirement ID to the slug of the chapter that holds it.
     pub fn requirement_index(&self) -> BTreeMap<String, String> {
-        self.requirements()
-            .map(|(c, r)| (r.id.clone(), c.slug.clone()))
-            .collect()
+        self.requirements().map(|(c, r)| (r.id.clone(), c.slug.clone())).collect()
     }
 }
 
@@ -306,20 +341,12 @@ pub trait Vocabulary: Sized + Copy + 'static {
     where
         Self: PartialEq,
     {
-        Self::VALUES
-            .iter()
-            .find(|(_, v)| *v == self)
-            .map(|(n, _)| *n)
-            .unwrap_or("")
+        Self::VALUES.iter().find(|(_, v)| *v == self).map(|(n, _)| *n).unwrap_or("")
     }
 
     /// The allowed names, for error messages.
     fn allowed() -> String {
-        Self::VALUES
-            .iter()
-            .map(|(n, _)| *n)
-            .collect::<Vec<_>>()
-            .join(", ")
+        Self::VALUES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -333,10 +360,8 @@ impl Vocabulary for Role {
 }
 
 impl Vocabulary for Level {
-    const VALUES: &'static [(&'static str, Self)] = &[
-        ("obligation", Level::Obligation),
-        ("recommendation", Level::Recommendation),
-    ];
+    const VALUES: &'static [(&'static str, Self)] =
+        &[("obligation", Level::Obligation), ("recommendation", Level::Recommendation)];
 }
 
 impl Vocabulary for Timeframe {
@@ -353,10 +378,7 @@ impl Vocabulary for OecdRisk {
         ("serious-abuses", OecdRisk::SeriousAbuses),
         ("armed-groups", OecdRisk::ArmedGroups),
         ("security-forces", OecdRisk::SecurityForces),
-        (
-            "bribery-misrepresentation",
-            OecdRisk::BriberyMisrepresentation,
-        ),
+        ("bribery-misrepresentation", OecdRisk::BriberyMisrepresentation),
         ("money-laundering", OecdRisk::MoneyLaundering),
         ("taxes-royalties", OecdRisk::TaxesRoyalties),
     ];
@@ -449,4 +471,98 @@ impl fmt::Display for Renumbering {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} -> {}", self.from, self.to)
     }
+}
+
+/// Writing direction of a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Left to right.
+    Ltr,
+    /// Right to left.
+    Rtl,
+}
+
+impl Direction {
+    /// `ltr` or `rtl`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+/// A language the site is published in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Language {
+    /// BCP 47 code, e.g. "es"; also the folder name under translations/.
+    pub code: String,
+    /// English name, e.g. "Spanish".
+    pub name: String,
+    /// Name in the language itself, e.g. "Español".
+    pub native_name: String,
+    /// Writing direction.
+    pub dir: Direction,
+    /// The lunr-languages pipeline search uses ("en", "es", "fr", "pt", ...),
+    /// or "none" for no stemming.
+    pub search: String,
+}
+
+/// One language of translations/: its metadata, interface strings and
+/// translated chapters per version.
+#[derive(Debug, Clone)]
+pub struct LanguageSource {
+    /// The language's metadata.
+    pub language: Language,
+    /// The interface strings it translates (same shape as theme/strings.toml).
+    pub strings: toml::Table,
+    /// The strings file, for diagnostics.
+    pub strings_file: PathBuf,
+    /// Translated chapters: version ID, then chapter slug.
+    pub versions: BTreeMap<String, BTreeMap<String, TranslatedChapter>>,
+    /// The language's folder.
+    pub dir: PathBuf,
+}
+
+/// A translated chapter file: `translations/<lang>/<version>/<slug>.md`.
+#[derive(Debug, Clone)]
+pub struct TranslatedChapter {
+    /// The translated title.
+    pub title: String,
+    /// Fingerprint of the English prose it translates, if given.
+    pub source: Option<String>,
+    /// Marked untranslated by the scaffold: its title and prose are still English.
+    pub untranslated: bool,
+    /// Prose and section headings in order (requirements are kept apart).
+    pub blocks: Vec<Block>,
+    /// The translated requirements, in file order.
+    pub requirements: Vec<TranslatedRequirement>,
+    /// The file.
+    pub file: PathBuf,
+}
+
+/// A translated requirement block.
+#[derive(Debug, Clone)]
+pub struct TranslatedRequirement {
+    /// The requirement's ID (the English one).
+    pub id: String,
+    /// The translated title.
+    pub title: String,
+    /// The fingerprint of the English text it translates.
+    pub source: String,
+    /// Marked untranslated by the scaffold: it still holds the English text.
+    pub untranslated: bool,
+    /// The translated body.
+    pub body: String,
+    /// The translated guidance.
+    pub guidance: Option<String>,
+    /// The file it is in.
+    pub file: PathBuf,
+    /// The line of its opening line.
+    pub line: usize,
+    /// The line where its body starts.
+    pub body_line: usize,
+    /// The line where its guidance starts (0 without guidance).
+    pub guidance_line: usize,
 }

@@ -24,11 +24,13 @@ pub fn requirement_anchor(id: &str) -> String {
 
 /// A requirement's canonical location: its chapter page and anchor.
 pub fn requirement(lang: &str, version: &str, slug: &str, id: &str) -> String {
-    format!(
-        "{}#{}",
-        chapter(lang, version, slug),
-        requirement_anchor(id)
-    )
+    format!("{}#{}", chapter(lang, version, slug), requirement_anchor(id))
+}
+
+/// The history page of a requirement, named by its ID in `version`; the
+/// anchor points at that version's step.
+pub fn requirement_history(lang: &str, id: &str, version: &crate::model::Version) -> String {
+    format!("{lang}/history/{id}.html#v{}", version.id)
 }
 
 /// The stylesheet.

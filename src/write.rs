@@ -18,9 +18,7 @@ pub const MARKER: &str = ".craftpub-output";
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The output folder is the project, a source folder, or holds one.
-    #[error(
-        "refusing to write to {out}: it is {what}; choose an output folder of its own, e.g. ROOT/public"
-    )]
+    #[error("refusing to write to {out}: it is {what}; choose an output folder of its own, e.g. ROOT/public")]
     UnsafeOutput {
         /// The output folder.
         out: PathBuf,
@@ -43,21 +41,15 @@ pub enum WriteError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |source| WriteError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| WriteError::Io { path: path.to_path_buf(), source }
 }
 
 /// Makes `path` absolute and resolves what exists of it, so that `public/..`
 /// and symbolic links cannot disguise the project root.
 fn resolve(path: &Path) -> PathBuf {
     use std::path::Component;
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let abs =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     // Resolve `.` and `..` lexically first, so `public/..` is the project root.
     let mut lexical = PathBuf::new();
     for part in abs.components() {
@@ -73,10 +65,7 @@ fn resolve(path: &Path) -> PathBuf {
     let mut existing = lexical.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (
-            existing.file_name().map(|n| n.to_os_string()),
-            existing.parent(),
-        ) {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -93,12 +82,7 @@ fn resolve(path: &Path) -> PathBuf {
 pub fn check_output_safe(root: &Path, out: &Path) -> Result<PathBuf, WriteError> {
     let root = resolve(root);
     let out = resolve(out);
-    let unsafe_out = |what| {
-        Err(WriteError::UnsafeOutput {
-            out: out.clone(),
-            what,
-        })
-    };
+    let unsafe_out = |what| Err(WriteError::UnsafeOutput { out: out.clone(), what });
     if root.starts_with(&out) {
         return unsafe_out("the project root or a folder that contains it");
     }
@@ -116,20 +100,14 @@ pub fn check_output_safe(root: &Path, out: &Path) -> Result<PathBuf, WriteError>
 /// Writes `files` to `out` atomically: everything or nothing.
 pub fn write_site(root: &Path, out: &Path, files: &SiteFiles) -> Result<(), WriteError> {
     let out = check_output_safe(root, out)?;
-    if out.is_dir()
-        && !out.join(MARKER).is_file()
-        && fs::read_dir(&out).map_err(io_err(&out))?.next().is_some()
-    {
+    if out.is_dir() && !out.join(MARKER).is_file() && fs::read_dir(&out).map_err(io_err(&out))?.next().is_some() {
         return Err(WriteError::ForeignOutput(out));
     }
     if out.exists() && !out.is_dir() {
         return Err(WriteError::ForeignOutput(out));
     }
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     fs::create_dir_all(&parent).map_err(io_err(&parent))?;
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.new-{pid}"));
@@ -147,11 +125,7 @@ fn write_tree(staging: &Path, files: &SiteFiles) -> Result<(), WriteError> {
         fs::remove_dir_all(staging).map_err(io_err(staging))?;
     }
     fs::create_dir_all(staging).map_err(io_err(staging))?;
-    fs::write(
-        staging.join(MARKER),
-        b"Written by craftpub; replaced by every build.\n",
-    )
-    .map_err(io_err(staging))?;
+    fs::write(staging.join(MARKER), b"Written by craftpub; replaced by every build.\n").map_err(io_err(staging))?;
     let mut made = std::collections::BTreeSet::new();
     for (rel, bytes) in files {
         let path = staging.join(rel);
@@ -174,10 +148,7 @@ fn swap_in(staging: &Path, out: &Path, retired: &Path) -> Result<(), WriteError>
         if let Err(e) = fs::rename(staging, out) {
             // Put the previous output back before reporting.
             let _ = fs::rename(retired, out);
-            return Err(WriteError::Io {
-                path: out.to_path_buf(),
-                source: e,
-            });
+            return Err(WriteError::Io { path: out.to_path_buf(), source: e });
         }
         fs::remove_dir_all(retired).map_err(io_err(retired))?;
     } else {

@@ -29,19 +29,10 @@ fn builds_the_fixture_site() {
         assert!(public.join(page).is_file(), "{page} is missing");
     }
     let chapter = fs::read_to_string(public.join("en/2.0/module-1.html")).unwrap();
-    assert!(
-        chapter.contains("id=\"req-1.1.3\""),
-        "requirements are anchored by ID"
-    );
-    assert!(
-        chapter.contains("href=\"../../en/2.0/module-2.html#req-2.2.1\""),
-        "cross-references resolve: {chapter}"
-    );
+    assert!(chapter.contains("id=\"req-1.1.3\""), "requirements are anchored by ID");
+    assert!(chapter.contains("href=\"../../en/2.0/module-2.html#req-2.2.1\""), "cross-references resolve: {chapter}");
     let latest = fs::read_to_string(public.join("en/latest/index.html")).unwrap();
-    assert!(
-        latest.contains("url=../../en/2.0/index.html"),
-        "latest/ points to the current version: {latest}"
-    );
+    assert!(latest.contains("url=../../en/2.0/index.html"), "latest/ points to the current version: {latest}");
     assert!(!chapter.contains("<script"), "pages need no script");
 }
 
@@ -101,12 +92,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 
     // A template that fails while rendering: nothing is written either.
     edit(dir.path(), "standard/2.0/module-1.md", "[[9.9.9]] ", "");
-    edit(
-        dir.path(),
-        "theme/templates/chapter.html",
-        "{{ chapter.title }}</h1>",
-        "{{ chapter.no_such_field }}</h1>",
-    );
+    edit(dir.path(), "theme/templates/chapter.html", "{{ chapter.title }}</h1>", "{{ chapter.no_such_field }}</h1>");
     let (code, stderr) = build(dir.path(), None);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("chapter.html"), "{stderr}");
@@ -121,18 +107,8 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
     // Fixed: the new build replaces the old output.
-    edit(
-        dir.path(),
-        "theme/templates/chapter.html",
-        "{{ chapter.no_such_field }}</h1>",
-        "{{ chapter.title }}</h1>",
-    );
-    edit(
-        dir.path(),
-        "standard/2.0/module-1.md",
-        "names one person",
-        "names one trusted person",
-    );
+    edit(dir.path(), "theme/templates/chapter.html", "{{ chapter.no_such_field }}</h1>", "{{ chapter.title }}</h1>");
+    edit(dir.path(), "standard/2.0/module-1.md", "names one person", "names one trusted person");
     assert_eq!(build(dir.path(), None).0, 0);
     let page = fs::read_to_string(public.join("en/2.0/module-1.html")).unwrap();
     assert!(page.contains("one trusted person"));
@@ -142,12 +118,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 fn refuses_an_output_folder_that_would_overwrite_sources() {
     let dir = fixture("mini");
     let root = dir.path();
-    for out in [
-        root.to_path_buf(),
-        root.join("standard"),
-        root.join("theme/static"),
-        root.join("public/.."),
-    ] {
+    for out in [root.to_path_buf(), root.join("standard"), root.join("theme/static"), root.join("public/..")] {
         let (code, stderr) = build(root, Some(&out));
         assert_eq!(code, 1, "{}: {stderr}", out.display());
         assert!(stderr.contains("refusing"), "{stderr}");
@@ -161,10 +132,7 @@ fn refuses_an_output_folder_that_would_overwrite_sources() {
     fs::write(foreign.join("keep.txt"), "mine").unwrap();
     let (code, stderr) = build(root, Some(&foreign));
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(
-        fs::read_to_string(foreign.join("keep.txt")).unwrap(),
-        "mine"
-    );
+    assert_eq!(fs::read_to_string(foreign.join("keep.txt")).unwrap(), "mine");
 }
 
 #[test]
@@ -184,19 +152,12 @@ fn no_input_makes_check_panic() {
                     0 => {}
                     1 => broken.extend_from_slice(b"\n::: requirement\n:::\n[[\n+++\n\x00"),
                     _ => broken.extend_from_slice(
-                        &bytes[cut..]
-                            .iter()
-                            .map(|b| if *b == b'\n' { b'\r' } else { *b })
-                            .collect::<Vec<_>>(),
+                        &bytes[cut..].iter().map(|b| if *b == b'\n' { b'\r' } else { *b }).collect::<Vec<_>>(),
                     ),
                 }
                 fs::write(&path, &broken).unwrap();
                 let result = std::panic::catch_unwind(|| craftpub::check(dir.path()));
-                assert!(
-                    result.is_ok(),
-                    "check panicked on {} cut at {cut}, variant {variant}",
-                    rel.display()
-                );
+                assert!(result.is_ok(), "check panicked on {} cut at {cut}, variant {variant}", rel.display());
                 cases += 1;
             }
         }
@@ -213,13 +174,7 @@ fn the_shipped_sources_check_and_build() {
     let (code, stderr) = build(dir.path(), None);
     assert_eq!(code, 0, "{stderr}");
     let index: serde_json::Value =
-        serde_json::from_slice(&fs::read(dir.path().join("public/api/index.json")).unwrap())
-            .unwrap();
-    let ids: Vec<&str> = index["versions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["id"].as_str().unwrap())
-        .collect();
+        serde_json::from_slice(&fs::read(dir.path().join("public/api/index.json")).unwrap()).unwrap();
+    let ids: Vec<&str> = index["versions"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["1.0", "2.0", "2.1"]);
 }

@@ -10,17 +10,9 @@ use std::fs;
 fn assert_error(root: &std::path::Path, location: &str, words: &str) -> String {
     let (code, stderr) = check(root);
     assert_eq!(code, 1, "expected exit 1, got {code}:\n{stderr}");
-    let hit = stderr
-        .lines()
-        .any(|l| l.contains(location) && l.contains(words));
-    assert!(
-        hit,
-        "expected an error at {location} mentioning {words:?}:\n{stderr}"
-    );
-    assert!(
-        stderr.contains("fix:"),
-        "every error suggests a fix:\n{stderr}"
-    );
+    let hit = stderr.lines().any(|l| l.contains(location) && l.contains(words));
+    assert!(hit, "expected an error at {location} mentioning {words:?}:\n{stderr}");
+    assert!(stderr.contains("fix:"), "every error suggests a fix:\n{stderr}");
     stderr
 }
 
@@ -34,92 +26,49 @@ fn the_fixture_is_clean() {
 #[test]
 fn duplicate_requirement_id() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/2.0/module-1.md",
-        "::: requirement 1.1.3",
-        "::: requirement 1.1.2",
-    );
-    assert_error(
-        dir.path(),
-        "standard/2.0/module-1.md:33:",
-        "1.1.2 is already used",
-    );
+    edit(dir.path(), "standard/2.0/module-1.md", "::: requirement 1.1.3", "::: requirement 1.1.2");
+    assert_error(dir.path(), "standard/2.0/module-1.md:33:", "1.1.2 is already used");
 }
 
 #[test]
 fn unknown_cross_reference() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/2.0/module-1.md",
-        "See [[2.2.1]]",
-        "See also\n[[2.9.9]]",
-    );
+    edit(dir.path(), "standard/2.0/module-1.md", "See [[2.2.1]]", "See also\n[[2.9.9]]");
     assert_error(dir.path(), "standard/2.0/module-1.md:51:", "[[2.9.9]]");
 }
 
 #[test]
 fn unknown_cross_reference_in_prose() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/1.0/introduction.md",
-        "[[1.1.1]]",
-        "[[7.1.1]]",
-    );
+    edit(dir.path(), "standard/1.0/introduction.md", "[[1.1.1]]", "[[7.1.1]]");
     assert_error(dir.path(), "standard/1.0/introduction.md:6:", "[[7.1.1]]");
 }
 
 #[test]
 fn malformed_front_matter() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/1.0/module-2.md",
-        "kind = \"module\"",
-        "kind = module",
-    );
+    edit(dir.path(), "standard/1.0/module-2.md", "kind = \"module\"", "kind = module");
     assert_error(dir.path(), "standard/1.0/module-2.md:3:", "front matter");
 }
 
 #[test]
 fn unterminated_front_matter() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/1.0/module-2.md",
-        "module = \"2\"\n+++",
-        "module = \"2\"\n",
-    );
+    edit(dir.path(), "standard/1.0/module-2.md", "module = \"2\"\n+++", "module = \"2\"\n");
     assert_error(dir.path(), "standard/1.0/module-2.md:1:", "not closed");
 }
 
 #[test]
 fn malformed_toml() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/2.0/version.toml",
-        "status = \"current\"",
-        "status = \"current",
-    );
-    assert_error(
-        dir.path(),
-        "standard/2.0/version.toml:3:",
-        "version metadata",
-    );
+    edit(dir.path(), "standard/2.0/version.toml", "status = \"current\"", "status = \"current");
+    assert_error(dir.path(), "standard/2.0/version.toml:3:", "version metadata");
 }
 
 #[test]
 fn malformed_standard_toml() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/standard.toml",
-        "license = ",
-        "licence = ",
-    );
+    edit(dir.path(), "standard/standard.toml", "license = ", "licence = ");
     assert_error(dir.path(), "standard/standard.toml:4:", "licence");
 }
 
@@ -138,36 +87,21 @@ fn unknown_metadata_value() {
 #[test]
 fn unknown_metadata_key() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/2.0/module-2.md",
-        "level: obligation",
-        "level: obligation\npriority: high",
-    );
+    edit(dir.path(), "standard/2.0/module-2.md", "level: obligation", "level: obligation\npriority: high");
     assert_error(dir.path(), "standard/2.0/module-2.md:13:", "priority");
 }
 
 #[test]
 fn missing_metadata() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/2.0/module-2.md",
-        "timeframe: immediately\n",
-        "",
-    );
+    edit(dir.path(), "standard/2.0/module-2.md", "timeframe: immediately\n", "");
     assert_error(dir.path(), "standard/2.0/module-2.md:9:", "no timeframe");
 }
 
 #[test]
 fn previous_version_that_does_not_exist() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/2.0/version.toml",
-        "previous = \"1.0\"",
-        "previous = \"0.9\"",
-    );
+    edit(dir.path(), "standard/2.0/version.toml", "previous = \"1.0\"", "previous = \"0.9\"");
     assert_error(dir.path(), "standard/2.0/version.toml", "0.9");
 }
 
@@ -187,51 +121,28 @@ fn invalid_utf8() {
 #[test]
 fn file_that_belongs_to_no_chapter() {
     let dir = fixture("mini");
-    fs::write(
-        dir.path().join("standard/2.0/annex-a.md"),
-        "+++\ntitle = \"Annex\"\nkind = \"annex\"\n+++\n",
-    )
-    .unwrap();
-    assert_error(
-        dir.path(),
-        "standard/2.0/annex-a.md",
-        "belongs to no chapter",
-    );
+    fs::write(dir.path().join("standard/2.0/annex-a.md"), "+++\ntitle = \"Annex\"\nkind = \"annex\"\n+++\n").unwrap();
+    assert_error(dir.path(), "standard/2.0/annex-a.md", "belongs to no chapter");
 }
 
 #[test]
 fn listed_chapter_that_does_not_exist() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/2.0/version.toml",
-        "\"module-2.md\"]",
-        "\"module-2.md\", \"module-3.md\"]",
-    );
+    edit(dir.path(), "standard/2.0/version.toml", "\"module-2.md\"]", "\"module-2.md\", \"module-3.md\"]");
     assert_error(dir.path(), "standard/2.0/version.toml:5:", "module-3.md");
 }
 
 #[test]
 fn unclosed_requirement_block() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/1.0/module-2.md",
-        "to formalise.\n:::",
-        "to formalise.\n",
-    );
+    edit(dir.path(), "standard/1.0/module-2.md", "to formalise.\n:::", "to formalise.\n");
     assert_error(dir.path(), "standard/1.0/module-2.md:9:", "not closed");
 }
 
 #[test]
 fn requirement_outside_its_module() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/2.0/module-2.md",
-        "::: requirement 2.2.1",
-        "::: requirement 3.2.1",
-    );
+    edit(dir.path(), "standard/2.0/module-2.md", "::: requirement 2.2.1", "::: requirement 3.2.1");
     let out = assert_error(dir.path(), "standard/2.0/module-2.md:9:", "is in module 2");
     // The renumbering in amendments.toml now names an ID that is gone.
     assert!(out.contains("amendments.toml:17:"), "{out}");
@@ -240,29 +151,15 @@ fn requirement_outside_its_module() {
 #[test]
 fn amendment_naming_a_missing_requirement() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/2.0/amendments.toml",
-        "modified = [\"1.1.2\"]",
-        "modified = [\"1.1.9\"]",
-    );
+    edit(dir.path(), "standard/2.0/amendments.toml", "modified = [\"1.1.2\"]", "modified = [\"1.1.9\"]");
     assert_error(dir.path(), "standard/2.0/amendments.toml:5:", "1.1.9");
 }
 
 #[test]
 fn two_current_versions() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/1.0/version.toml",
-        "superseded",
-        "current",
-    );
-    assert_error(
-        dir.path(),
-        "standard/2.0/version.toml",
-        "is current, and so is",
-    );
+    edit(dir.path(), "standard/1.0/version.toml", "superseded", "current");
+    assert_error(dir.path(), "standard/2.0/version.toml", "is current, and so is");
 }
 
 #[test]
@@ -274,18 +171,8 @@ fn all_errors_are_reported_in_one_run() {
         "level: obligation\ntimeframe: immediately",
         "level: mandatory\ntimeframe: immediately",
     );
-    edit(
-        dir.path(),
-        "standard/1.0/introduction.md",
-        "[[1.1.1]]",
-        "[[7.1.1]]",
-    );
-    edit(
-        dir.path(),
-        "standard/2.0/version.toml",
-        "previous = \"1.0\"",
-        "previous = \"0.9\"",
-    );
+    edit(dir.path(), "standard/1.0/introduction.md", "[[1.1.1]]", "[[7.1.1]]");
+    edit(dir.path(), "standard/2.0/version.toml", "previous = \"1.0\"", "previous = \"0.9\"");
     let (code, stderr) = check(dir.path());
     assert_eq!(code, 1);
     for needle in ["mandatory", "[[7.1.1]]", "0.9"] {
@@ -297,19 +184,8 @@ fn all_errors_are_reported_in_one_run() {
 #[test]
 fn json_format_lists_diagnostics() {
     let dir = fixture("mini");
-    edit(
-        dir.path(),
-        "standard/1.0/introduction.md",
-        "[[1.1.1]]",
-        "[[7.1.1]]",
-    );
-    let out = common::craftpub(&[
-        "check",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    edit(dir.path(), "standard/1.0/introduction.md", "[[1.1.1]]", "[[7.1.1]]");
+    let out = common::craftpub(&["check", "--root", dir.path().to_str().unwrap(), "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["errors"], 1);

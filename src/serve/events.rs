@@ -47,11 +47,7 @@ impl Hub {
     /// first event, which `first` makes while the hub is locked, so that no
     /// broadcast can fall between the two. Gives the stream back when the
     /// hub is full, and nothing when the page went away.
-    pub fn subscribe(
-        &self,
-        mut stream: TcpStream,
-        first: impl FnOnce() -> String,
-    ) -> Result<(), Option<TcpStream>> {
+    pub fn subscribe(&self, mut stream: TcpStream, first: impl FnOnce() -> String) -> Result<(), Option<TcpStream>> {
         let mut listeners = self.lock();
         if listeners.len() >= MAX_LISTENERS {
             return Err(Some(stream));
@@ -78,11 +74,7 @@ impl Hub {
     pub fn broadcast(&self, event: impl FnOnce() -> String) -> usize {
         let mut listeners = self.lock();
         let bytes = event();
-        listeners.retain_mut(|s| {
-            s.write_all(bytes.as_bytes())
-                .and_then(|()| s.flush())
-                .is_ok()
-        });
+        listeners.retain_mut(|s| s.write_all(bytes.as_bytes()).and_then(|()| s.flush()).is_ok());
         listeners.len()
     }
 
@@ -119,10 +111,7 @@ mod tests {
 
     #[test]
     fn events_are_framed() {
-        assert_eq!(
-            format_event("reload", "{\"build\":2}"),
-            "event: reload\ndata: {\"build\":2}\n\n"
-        );
+        assert_eq!(format_event("reload", "{\"build\":2}"), "event: reload\ndata: {\"build\":2}\n\n");
         assert_eq!(format_event("x", "a\nb"), "event: x\ndata: a\ndata: b\n\n");
     }
 }

@@ -137,9 +137,7 @@ pub fn parse_head(head: &[u8]) -> Result<Request, RequestError> {
         if line.is_empty() {
             continue;
         }
-        let (name, _value) = line
-            .split_once(':')
-            .ok_or(RequestError::Malformed("header line"))?;
+        let (name, _value) = line.split_once(':').ok_or(RequestError::Malformed("header line"))?;
         if name.is_empty() || !name.bytes().all(is_tchar) {
             return Err(RequestError::Malformed("header name"));
         }
@@ -161,11 +159,7 @@ pub fn parse_head(head: &[u8]) -> Result<Request, RequestError> {
         None => (target, None),
     };
     let path = decode_path(raw_path)?;
-    Ok(Request {
-        method,
-        path,
-        query,
-    })
+    Ok(Request { method, path, query })
 }
 
 /// Whether `b` may appear in an HTTP token (a method or header name).
@@ -225,10 +219,7 @@ pub fn decode_path(raw: &str) -> Result<String, RequestError> {
 /// The `Content-Type` for a file name, by extension.
 pub fn content_type(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -344,20 +335,10 @@ mod tests {
             "GET / HTTP/1.1\r\nBad Name: x\r\nHost: a\r\n\r\n",
             "G(T / HTTP/1.1\r\nHost: a\r\n\r\n",
         ] {
-            assert!(
-                matches!(parse(bad), Err(RequestError::Malformed(_))),
-                "{bad:?}: {:?}",
-                parse(bad)
-            );
+            assert!(matches!(parse(bad), Err(RequestError::Malformed(_))), "{bad:?}: {:?}", parse(bad));
         }
-        assert_eq!(
-            parse("POST / HTTP/1.1\r\nHost: a\r\n\r\n"),
-            Err(RequestError::Method)
-        );
-        assert_eq!(
-            parse("GET / HTTP/2.0\r\nHost: a\r\n\r\n"),
-            Err(RequestError::Version)
-        );
+        assert_eq!(parse("POST / HTTP/1.1\r\nHost: a\r\n\r\n"), Err(RequestError::Method));
+        assert_eq!(parse("GET / HTTP/2.0\r\nHost: a\r\n\r\n"), Err(RequestError::Version));
     }
 
     #[test]
@@ -388,13 +369,7 @@ mod tests {
         ] {
             assert!(decode_path(bad).is_err(), "{bad} was accepted");
         }
-        for good in [
-            "/",
-            "/en/2.0/",
-            "/en/2.0/module-1.html",
-            "/a..b/c.d",
-            "/x%20y",
-        ] {
+        for good in ["/", "/en/2.0/", "/en/2.0/module-1.html", "/a..b/c.d", "/x%20y"] {
             assert!(decode_path(good).is_ok(), "{good} was refused");
         }
     }

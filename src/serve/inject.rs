@@ -46,10 +46,7 @@ pub fn escape(text: &str) -> String {
 
 /// The overlay listing `problems`, as the script would build it.
 pub fn overlay(problems: &[Diagnostic]) -> String {
-    let errors = problems
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
     let mut out = format!(
         "<div id=\"craftpub-overlay\" role=\"alertdialog\" aria-labelledby=\"craftpub-overlay-title\"><div class=\"craftpub-box\"><p class=\"craftpub-title\" id=\"craftpub-overlay-title\"><strong>craftpub serve</strong>: the sources have {errors} error(s). This page shows the last good build until they are fixed.</p><ol>"
     );
@@ -58,25 +55,20 @@ pub fn overlay(problems: &[Diagnostic]) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let at = if d.line > 0 {
-            format!("{}:{}", d.file.display(), d.line)
-        } else {
-            d.file.display().to_string()
-        };
+        let at = if d.line > 0 { format!("{}:{}", d.file.display(), d.line) } else { d.file.display().to_string() };
         out.push_str(&format!(
             "<li class=\"{sev}\"><span class=\"craftpub-sev\">{sev}</span> <code class=\"craftpub-at\">{}</code><p class=\"craftpub-msg\">{}</p>",
             escape(&at),
             escape(&d.message)
         ));
         if !d.fix.is_empty() {
-            out.push_str(&format!(
-                "<p class=\"craftpub-fix\">fix: {}</p>",
-                escape(&d.fix)
-            ));
+            out.push_str(&format!("<p class=\"craftpub-fix\">fix: {}</p>", escape(&d.fix)));
         }
         out.push_str("</li>");
     }
-    out.push_str("</ol><p class=\"craftpub-hint\">Fix the file and save it: this page reloads by itself.</p></div></div>");
+    out.push_str(
+        "</ol><p class=\"craftpub-hint\">Fix the file and save it: this page reloads by itself.</p></div></div>",
+    );
     out
 }
 
@@ -123,9 +115,7 @@ fn rfind_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.len() > hay.len() {
         return None;
     }
-    (0..=hay.len() - needle.len())
-        .rev()
-        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+    (0..=hay.len() - needle.len()).rev().find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// The page served while no build has succeeded yet.
@@ -140,17 +130,10 @@ mod tests {
 
     #[test]
     fn snippet_goes_before_the_last_body_end() {
-        let inj = Injection {
-            build: "1-1",
-            missing: false,
-            problems: None,
-        };
+        let inj = Injection { build: "1-1", missing: false, problems: None };
         let out = String::from_utf8(inj.apply(b"<p>a</BODY> x </body></html>")).unwrap();
         assert!(out.starts_with("<p>a</BODY> x <style>"), "{out}");
-        assert!(
-            out.ends_with("data-build=\"1-1\"></script></body></html>"),
-            "{out}"
-        );
+        assert!(out.ends_with("data-build=\"1-1\"></script></body></html>"), "{out}");
         assert!(!out.contains("craftpub-overlay\""));
         let out = String::from_utf8(inj.apply(b"no body")).unwrap();
         assert!(out.starts_with("no body<style>"));

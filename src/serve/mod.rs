@@ -96,9 +96,7 @@ pub enum ServeError {
     #[error("{0}: no such folder; pass the project folder (holding standard/) with --root")]
     NoRoot(PathBuf),
     /// Listening failed, typically because the port is in use.
-    #[error(
-        "cannot listen on {addr}: {source}; is another server using this port? Choose another with --port"
-    )]
+    #[error("cannot listen on {addr}: {source}; is another server using this port? Choose another with --port")]
     Bind {
         /// The address.
         addr: SocketAddr,
@@ -189,8 +187,7 @@ pub fn build_site(root: &Path) -> Build {
                         file: PathBuf::from("theme/templates"),
                         line: 0,
                         message: e.to_string(),
-                        fix: "correct the template named in the message, or the data it uses"
-                            .into(),
+                        fix: "correct the template named in the message, or the data it uses".into(),
                     });
                     Build::Failed(all)
                 }
@@ -212,16 +209,9 @@ pub fn build_site(root: &Path) -> Build {
 /// The paths (as site paths, e.g. `/en/2.0/module-1.html`) whose bytes
 /// differ between two sites, including added and removed ones.
 pub fn changed_pages(old: &SiteFiles, new: &SiteFiles) -> Vec<String> {
-    let mut out: Vec<String> = new
-        .iter()
-        .filter(|(path, bytes)| old.get(*path) != Some(bytes))
-        .map(|(path, _)| format!("/{path}"))
-        .collect();
-    out.extend(
-        old.keys()
-            .filter(|p| !new.contains_key(*p))
-            .map(|p| format!("/{p}")),
-    );
+    let mut out: Vec<String> =
+        new.iter().filter(|(path, bytes)| old.get(*path) != Some(bytes)).map(|(path, _)| format!("/{path}")).collect();
+    out.extend(old.keys().filter(|p| !new.contains_key(*p)).map(|p| format!("/{p}")));
     out.sort();
     out
 }
@@ -254,14 +244,10 @@ impl Server {
         if !options.root.is_dir() {
             return Err(ServeError::NoRoot(options.root.clone()));
         }
-        let root = std::fs::canonicalize(&options.root)
-            .map_err(|_| ServeError::NoRoot(options.root.clone()))?;
+        let root = std::fs::canonicalize(&options.root).map_err(|_| ServeError::NoRoot(options.root.clone()))?;
         let addr = SocketAddr::new(options.bind, options.port);
-        let listener =
-            TcpListener::bind(addr).map_err(|source| ServeError::Bind { addr, source })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|source| ServeError::Bind { addr, source })?;
+        let listener = TcpListener::bind(addr).map_err(|source| ServeError::Bind { addr, source })?;
+        let addr = listener.local_addr().map_err(|source| ServeError::Bind { addr, source })?;
 
         let epoch = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -269,11 +255,7 @@ impl Server {
             .unwrap_or_default();
         let shared = Arc::new(Shared {
             root: root.clone(),
-            state: RwLock::new(Arc::new(State {
-                site: None,
-                build: format!("{epoch}-0"),
-                problems: None,
-            })),
+            state: RwLock::new(Arc::new(State { site: None, build: format!("{epoch}-0"), problems: None })),
             hub: Hub::default(),
             stop: AtomicBool::new(false),
             epoch,
@@ -282,16 +264,8 @@ impl Server {
 
         // Watch before the first build, so that no save after it is missed.
         let (wake_watcher, messages) = mpsc::channel();
-        let watching = if options.watch {
-            start_watching(&root, wake_watcher.clone(), options.log)
-        } else {
-            None
-        };
-        let mut rebuilder = Rebuilder {
-            shared: Arc::clone(&shared),
-            fingerprint: None,
-            count: 0,
-        };
+        let watching = if options.watch { start_watching(&root, wake_watcher.clone(), options.log) } else { None };
+        let mut rebuilder = Rebuilder { shared: Arc::clone(&shared), fingerprint: None, count: 0 };
         rebuilder.rebuild();
 
         let jobs = start_workers(&shared)?;
@@ -302,19 +276,11 @@ impl Server {
         let watcher = match watching {
             Some(watching) => {
                 let debounce = options.debounce;
-                Some(spawn("craftpub-watch", move || {
-                    watch_loop(rebuilder, watching, debounce, messages)
-                })?)
+                Some(spawn("craftpub-watch", move || watch_loop(rebuilder, watching, debounce, messages))?)
             }
             None => None,
         };
-        Ok(Server {
-            shared,
-            addr,
-            acceptor: Some(acceptor),
-            watcher,
-            wake_watcher,
-        })
+        Ok(Server { shared, addr, acceptor: Some(acceptor), watcher, wake_watcher })
     }
 
     /// The address the server listens on (with the port picked for port 0).
@@ -334,31 +300,21 @@ impl Server {
         self.shared.stop.store(true, Ordering::SeqCst);
         // Wake the acceptor, blocked in accept(), with one connection.
         let wake = match self.addr.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => {
-                SocketAddr::new(Ipv4Addr::LOCALHOST.into(), self.addr.port())
-            }
-            IpAddr::V6(ip) if ip.is_unspecified() => {
-                SocketAddr::new(Ipv6Addr::LOCALHOST.into(), self.addr.port())
-            }
+            IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(Ipv4Addr::LOCALHOST.into(), self.addr.port()),
+            IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(Ipv6Addr::LOCALHOST.into(), self.addr.port()),
             _ => self.addr,
         };
         let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
         let _ = self.wake_watcher.send(Msg::Stop);
         self.shared.hub.close_all();
-        for handle in [self.acceptor.take(), self.watcher.take()]
-            .into_iter()
-            .flatten()
-        {
+        for handle in [self.acceptor.take(), self.watcher.take()].into_iter().flatten() {
             let _ = handle.join();
         }
     }
 }
 
 fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>, ServeError> {
-    thread::Builder::new()
-        .name(name.into())
-        .spawn(f)
-        .map_err(ServeError::Thread)
+    thread::Builder::new().name(name.into()).spawn(f).map_err(ServeError::Thread)
 }
 
 /// Starts the worker threads that answer the connections sent to `jobs`.
@@ -419,13 +375,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         }
         let first = || shared.state().hello();
         if let Err(Some(mut stream)) = shared.hub.subscribe(stream, first) {
-            http::plain(
-                503,
-                "Service Unavailable",
-                "too many open pages",
-                false,
-                &mut stream,
-            );
+            http::plain(503, "Service Unavailable", "too many open pages", false, &mut stream);
         }
         return;
     }
@@ -451,12 +401,7 @@ fn respond(request: &Request, shared: &Shared, out: &mut TcpStream) {
     let problems = state.problems.as_deref().map(Vec::as_slice);
     let Some(site) = state.site.as_deref() else {
         // No good build yet: a page that shows the errors and waits.
-        let body = Injection {
-            build: &state.build,
-            missing: true,
-            problems,
-        }
-        .apply(inject::waiting_page());
+        let body = Injection { build: &state.build, missing: true, problems }.apply(inject::waiting_page());
         let _ = Response {
             status: 503,
             reason: "Service Unavailable",
@@ -469,11 +414,7 @@ fn respond(request: &Request, shared: &Shared, out: &mut TcpStream) {
     };
 
     let key = &request.path[1..];
-    let key = if key.is_empty() || key.ends_with('/') {
-        format!("{key}index.html")
-    } else {
-        key.to_owned()
-    };
+    let key = if key.is_empty() || key.ends_with('/') { format!("{key}index.html") } else { key.to_owned() };
     let (status, reason, key, missing) = if site.contains_key(&key) {
         (200, "OK", key, false)
     } else if site.contains_key(&format!("{key}/index.html")) {
@@ -502,24 +443,12 @@ fn respond(request: &Request, shared: &Shared, out: &mut TcpStream) {
     let content_type = http::content_type(&key);
     let injected;
     let body: &[u8] = if content_type.starts_with("text/html") {
-        injected = Injection {
-            build: &state.build,
-            missing,
-            problems,
-        }
-        .apply(bytes);
+        injected = Injection { build: &state.build, missing, problems }.apply(bytes);
         &injected
     } else {
         bytes
     };
-    let _ = Response {
-        status,
-        reason,
-        content_type,
-        headers: Vec::new(),
-        body,
-    }
-    .write_to(out, head_only);
+    let _ = Response { status, reason, content_type, headers: Vec::new(), body }.write_to(out, head_only);
 }
 
 /// Rebuilds on demand and publishes the result.
@@ -543,21 +472,13 @@ impl Rebuilder {
             None => Vec::new(),
         };
         if !changed_sources.is_empty() {
-            let names: Vec<String> = changed_sources
-                .iter()
-                .take(5)
-                .map(|p| p.display().to_string())
-                .collect();
+            let names: Vec<String> = changed_sources.iter().take(5).map(|p| p.display().to_string()).collect();
             let more = changed_sources.len().saturating_sub(names.len());
             say!(
                 self.shared.log,
                 "craftpub serve: changed: {}{}",
                 names.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
+                if more > 0 { format!(" and {more} more") } else { String::new() }
             );
         }
         self.fingerprint = Some(fingerprint);
@@ -573,40 +494,21 @@ impl Rebuilder {
                     Some(site) => changed_pages(site, &files),
                     None => files.keys().map(|k| format!("/{k}")).collect(),
                 };
-                let fixed = if old.problems.is_some() {
-                    "errors fixed; "
-                } else {
-                    ""
-                };
+                let fixed = if old.problems.is_some() { "errors fixed; " } else { "" };
                 if changed.is_empty() && old.problems.is_none() {
-                    say!(
-                        self.shared.log,
-                        "craftpub serve: rebuilt in {} ms; no page changed",
-                        elapsed.as_millis()
-                    );
+                    say!(self.shared.log, "craftpub serve: rebuilt in {} ms; no page changed", elapsed.as_millis());
                     return;
                 }
                 self.count += 1;
                 let build = format!("{}-{}", self.shared.epoch, self.count);
                 let files = Arc::new(files);
                 let pages = files.len();
-                self.shared.set_state(State {
-                    site: Some(files),
-                    build: build.clone(),
-                    problems: None,
-                });
+                self.shared.set_state(State { site: Some(files), build: build.clone(), problems: None });
                 let listed = (changed.len() <= MAX_LISTED_CHANGES).then_some(&changed);
                 let data = json!({ "build": build, "changed": listed });
-                let listeners = self
-                    .shared
-                    .hub
-                    .broadcast(|| events::format_event("reload", &data.to_string()));
+                let listeners = self.shared.hub.broadcast(|| events::format_event("reload", &data.to_string()));
                 if old.site.is_none() {
-                    say!(
-                        self.shared.log,
-                        "craftpub serve: built {pages} files in {} ms",
-                        elapsed.as_millis()
-                    );
+                    say!(self.shared.log, "craftpub serve: built {pages} files in {} ms", elapsed.as_millis());
                 } else {
                     say!(
                         self.shared.log,
@@ -620,10 +522,7 @@ impl Rebuilder {
                 for d in &problems {
                     say!(self.shared.log, "{d}");
                 }
-                let errors = problems
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .count();
+                let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
                 let problems = Arc::new(problems);
                 self.shared.set_state(State {
                     site: old.site.clone(),
@@ -631,10 +530,7 @@ impl Rebuilder {
                     problems: Some(Arc::clone(&problems)),
                 });
                 let data = json!({ "build": old.build, "problems": *problems });
-                let listeners = self
-                    .shared
-                    .hub
-                    .broadcast(|| events::format_event("errors", &data.to_string()));
+                let listeners = self.shared.hub.broadcast(|| events::format_event("errors", &data.to_string()));
                 say!(
                     self.shared.log,
                     "craftpub serve: {errors} error(s); {}; shown on {listeners} open page(s)",
@@ -664,10 +560,7 @@ fn start_watching(root: &Path, tx: mpsc::Sender<Msg>, log: bool) -> Option<Watch
     let mut watcher = match notify::recommended_watcher(handler) {
         Ok(w) => w,
         Err(e) => {
-            say!(
-                log,
-                "craftpub serve: cannot watch the sources ({e}); pages will not reload"
-            );
+            say!(log, "craftpub serve: cannot watch the sources ({e}); pages will not reload");
             return None;
         }
     };
@@ -679,17 +572,9 @@ fn start_watching(root: &Path, tx: mpsc::Sender<Msg>, log: bool) -> Option<Watch
 }
 
 /// Watches the sources; after each burst of changes, rebuilds.
-fn watch_loop(
-    mut rebuilder: Rebuilder,
-    watching: Watching,
-    debounce: Duration,
-    rx: mpsc::Receiver<Msg>,
-) {
+fn watch_loop(mut rebuilder: Rebuilder, watching: Watching, debounce: Duration, rx: mpsc::Receiver<Msg>) {
     let root = rebuilder.shared.root.clone();
-    let Watching {
-        mut watcher,
-        mut watches,
-    } = watching;
+    let Watching { mut watcher, mut watches } = watching;
     let mut first: Option<Instant> = None;
     let mut last = Instant::now();
     let mut last_beat = Instant::now();
@@ -745,10 +630,7 @@ mod tests {
         new.insert("b.html".into(), b"changed".to_vec());
         new.insert("d/index.html".into(), b"new".to_vec());
         new.remove("c.css");
-        assert_eq!(
-            changed_pages(&old, &new),
-            ["/b.html", "/c.css", "/d/index.html"]
-        );
+        assert_eq!(changed_pages(&old, &new), ["/b.html", "/c.css", "/d/index.html"]);
         assert!(changed_pages(&old, &old).is_empty());
     }
 }

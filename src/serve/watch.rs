@@ -23,17 +23,7 @@ const SKIPPED_DIRS: [&str; 2] = ["node_modules", "target"];
 /// Whether a file or folder name is an editor's temporary, backup, swap or
 /// lock file, or hidden: `.#x.md`, `#x.md#`, `x.md~`, `.x.md.swp`, `4913`...
 pub fn is_ignored_name(name: &str) -> bool {
-    const SUFFIXES: [&str; 9] = [
-        "~",
-        ".swp",
-        ".swo",
-        ".swx",
-        ".tmp",
-        ".temp",
-        ".kate-swp",
-        ".crswap",
-        ".orig",
-    ];
+    const SUFFIXES: [&str; 9] = ["~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".kate-swp", ".crswap", ".orig"];
     name.starts_with('.')
         || name.starts_with('#')
         || name == "4913"
@@ -91,11 +81,7 @@ pub fn fingerprint(root: &Path) -> Fingerprint {
                 // An unreadable file hashes differently from any content.
                 Err(e) => e.kind().to_string().hash(&mut hasher),
             }
-            let rel = entry
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(entry.path())
-                .to_path_buf();
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
             out.insert(rel, hasher.finish());
         }
     }
@@ -104,11 +90,8 @@ pub fn fingerprint(root: &Path) -> Fingerprint {
 
 /// The files that differ between two fingerprints: changed, added, removed.
 pub fn changed_files(old: &Fingerprint, new: &Fingerprint) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = new
-        .iter()
-        .filter(|(path, hash)| old.get(*path) != Some(hash))
-        .map(|(path, _)| path.clone())
-        .collect();
+    let mut out: Vec<PathBuf> =
+        new.iter().filter(|(path, hash)| old.get(*path) != Some(hash)).map(|(path, _)| path.clone()).collect();
     out.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
     out.sort();
     out
@@ -160,11 +143,7 @@ impl WatchSet {
             if self.watched.contains(&entry) {
                 continue;
             }
-            let mode = if entry.1 {
-                RecursiveMode::Recursive
-            } else {
-                RecursiveMode::NonRecursive
-            };
+            let mode = if entry.1 { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
             match watcher.watch(&entry.0, mode) {
                 Ok(()) => {
                     self.watched.insert(entry);
@@ -178,10 +157,7 @@ impl WatchSet {
     /// Forgets a watched folder that was removed or renamed, so that the next
     /// [`sync`](Self::sync) watches what now has its name.
     pub fn forget_removed(&mut self, event: &notify::Event) {
-        if matches!(
-            event.kind,
-            EventKind::Remove(_) | EventKind::Modify(notify::event::ModifyKind::Name(_))
-        ) {
+        if matches!(event.kind, EventKind::Remove(_) | EventKind::Modify(notify::event::ModifyKind::Name(_))) {
             self.watched.retain(|(p, _)| !event.paths.contains(p));
         }
     }
@@ -225,35 +201,14 @@ mod tests {
     #[test]
     fn only_source_folders_count() {
         let root = Path::new("/p");
-        assert!(is_source_path(
-            root,
-            Path::new("/p/standard/2.0/module-1.md")
-        ));
-        assert!(is_source_path(
-            root,
-            Path::new("/p/translations/fr/strings.toml")
-        ));
-        assert!(is_source_path(
-            root,
-            Path::new("/p/theme/templates/base.html")
-        ));
+        assert!(is_source_path(root, Path::new("/p/standard/2.0/module-1.md")));
+        assert!(is_source_path(root, Path::new("/p/translations/fr/strings.toml")));
+        assert!(is_source_path(root, Path::new("/p/theme/templates/base.html")));
         assert!(is_source_path(root, Path::new("/p/standard")));
         assert!(!is_source_path(root, Path::new("/p/public/index.html")));
-        assert!(!is_source_path(
-            root,
-            Path::new("/p/.public.new-1/index.html")
-        ));
-        assert!(!is_source_path(
-            root,
-            Path::new("/p/theme/node_modules/lunr/lunr.js")
-        ));
-        assert!(!is_source_path(
-            root,
-            Path::new("/p/standard/2.0/.module-1.md.swp")
-        ));
-        assert!(!is_source_path(
-            root,
-            Path::new("/q/standard/2.0/module-1.md")
-        ));
+        assert!(!is_source_path(root, Path::new("/p/.public.new-1/index.html")));
+        assert!(!is_source_path(root, Path::new("/p/theme/node_modules/lunr/lunr.js")));
+        assert!(!is_source_path(root, Path::new("/p/standard/2.0/.module-1.md.swp")));
+        assert!(!is_source_path(root, Path::new("/q/standard/2.0/module-1.md")));
     }
 }

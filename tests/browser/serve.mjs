@@ -44,8 +44,8 @@ try {
   check(await page.locator('#craftpub-overlay').count() === 0, 'no overlay while the sources are good');
 
   // An edit: the page reloads by itself and shows the new text.
-  edit('names one person', 'names one careful person');
-  await page.waitForFunction(() => document.body.innerText.includes('names one careful person'));
+  edit('updated every year', 'updated every season');
+  await page.waitForFunction(() => document.body.innerText.includes('updated every season'));
   check(await page.evaluate(() => window.__notReloaded === undefined), 'the edited page reloaded by itself');
   await page.waitForTimeout(500);
   check(await other.evaluate(() => window.__notReloaded === true), 'a page the edit did not change was not reloaded');
@@ -74,7 +74,7 @@ try {
   await overlay.waitFor({ state: 'detached' });
   check(await page.locator('#craftpub-overlay').count() === 0, 'the overlay is gone once fixed');
   check(await page.evaluate(() => window.__notReloaded === undefined), 'the page reloaded once fixed');
-  check((await page.content()).includes('names one careful person'), 'the page shows the fixed build');
+  check((await page.content()).includes('updated every season'), 'the page shows the fixed build');
   await other.locator('#craftpub-overlay').waitFor({ state: 'detached' });
   check(true, 'the overlay is gone from the other page too');
   check(errors.length === 0, `no script errors (${errors.join('; ')})`);

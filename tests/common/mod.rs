@@ -49,19 +49,13 @@ pub fn shipped() -> tempfile::TempDir {
 
 /// Runs craftpub with `args`.
 pub fn craftpub(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_craftpub"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_craftpub")).args(args).output().unwrap()
 }
 
 /// Runs `craftpub check --root ROOT` and returns (exit code, stderr).
 pub fn check(root: &Path) -> (i32, String) {
     let out = craftpub(&["check", "--root", root.to_str().unwrap()]);
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 /// Runs `craftpub build --root ROOT [--out OUT]` and returns (exit code, stderr).
@@ -71,10 +65,7 @@ pub fn build(root: &Path, out: Option<&Path>) -> (i32, String) {
         args.extend(["--out", out.to_str().unwrap()]);
     }
     let out = craftpub(&args);
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 /// Replaces `from` with `to` in a file of a project, asserting `from` is there.
@@ -92,12 +83,7 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
         .collect()
 }
 
@@ -116,9 +102,5 @@ pub fn browser_test(script: &str, args: &[&Path]) {
         .expect("node is needed for the browser tests");
     let stdout = String::from_utf8_lossy(&out.stdout);
     println!("{stdout}");
-    assert!(
-        out.status.success(),
-        "{script} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{script} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -15,18 +15,16 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostics, line_of};
 use crate::model::*;
 
+mod translations;
+pub use translations::load_translations;
+
 /// Reads a source file as text: UTF-8, without a byte-order mark, with `\n`
 /// line endings. Records an error and returns `None` when it cannot.
 pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            diags.error(
-                path,
-                0,
-                format!("cannot read the file: {e}"),
-                "check that the file exists and is readable",
-            );
+            diags.error(path, 0, format!("cannot read the file: {e}"), "check that the file exists and is readable");
             return None;
         }
     };
@@ -34,11 +32,7 @@ pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<String> {
         Ok(text) => Some(normalise_text(text)),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..valid]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
+            let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
             diags.error(
                 path,
                 line,
@@ -52,15 +46,8 @@ pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<String> {
 
 /// Strips a byte-order mark and turns CRLF and CR line endings into `\n`.
 pub fn normalise_text(text: String) -> String {
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
-    if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
-    }
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text }
 }
 
 /// Parses TOML text into `T`, recording a diagnostic with the line of the
@@ -168,24 +155,12 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
             "run craftpub from the project root, or pass --root DIR",
         );
     } else {
-        for entry in WalkDir::new(&standard_dir)
-            .min_depth(1)
-            .max_depth(1)
-            .sort_by_file_name()
-        {
+        for entry in WalkDir::new(&standard_dir).min_depth(1).max_depth(1).sort_by_file_name() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let path = e
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| standard_dir.clone());
-                    diags.error(
-                        &path,
-                        0,
-                        format!("cannot read: {e}"),
-                        "remove the broken entry",
-                    );
+                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| standard_dir.clone());
+                    diags.error(&path, 0, format!("cannot read: {e}"), "remove the broken entry");
                     continue;
                 }
             };
@@ -204,25 +179,26 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
             }
         }
     }
-    versions.sort_by(|a: &Version, b: &Version| {
-        (&a.date, version_key(&a.id)).cmp(&(&b.date, version_key(&b.id)))
-    });
-    Project { standard, versions }
+    versions.sort_by(|a: &Version, b: &Version| (&a.date, version_key(&a.id)).cmp(&(&b.date, version_key(&b.id))));
+    let translations = load_translations(root, diags);
+    Project { standard, versions, translations }
 }
 
 /// A sort key that orders "2.10" after "2.9".
 pub fn version_key(id: &str) -> Vec<(u64, String)> {
-    id.split('.')
-        .map(|p| (p.parse().unwrap_or(u64::MAX), p.to_owned()))
-        .collect()
+    id.split('.').map(|p| (p.parse().unwrap_or(u64::MAX), p.to_owned())).collect()
 }
 
 fn load_standard_meta(file: &Path, diags: &mut Diagnostics) -> StandardMeta {
     let parsed = if file.is_file() {
-        read_source(file, diags)
-            .and_then(|text| parse_toml::<StandardToml>(&text, file, 1, "standard metadata", diags))
+        read_source(file, diags).and_then(|text| parse_toml::<StandardToml>(&text, file, 1, "standard metadata", diags))
     } else {
-        diags.error(file, 0, "standard.toml is missing", "create standard/standard.toml with title, full_title, publisher, license, license_url and source_language");
+        diags.error(
+            file,
+            0,
+            "standard.toml is missing",
+            "create standard/standard.toml with title, full_title, publisher, license, license_url and source_language",
+        );
         None
     };
     match parsed {
@@ -269,10 +245,7 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
         diags.error(
             &meta_file,
             line(&meta.id.span()),
-            format!(
-                "id \"{}\" differs from the folder name \"{folder}\"",
-                meta.id.get_ref()
-            ),
+            format!("id \"{}\" differs from the folder name \"{folder}\"", meta.id.get_ref()),
             format!("set id = \"{folder}\" or rename the folder"),
         );
     }
@@ -306,12 +279,7 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
         let l = line(&name.span());
         let name = name.get_ref();
         if !listed.insert(name.clone()) {
-            diags.error(
-                &meta_file,
-                l,
-                format!("chapter \"{name}\" is listed twice"),
-                "list each chapter file once",
-            );
+            diags.error(&meta_file, l, format!("chapter \"{name}\" is listed twice"), "list each chapter file once");
             continue;
         }
         if !name.ends_with(".md") || name.contains('/') || name.contains('\\') {
@@ -358,11 +326,7 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
             continue;
         };
         let path = entry.path();
-        let rel = path
-            .strip_prefix(dir)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
         if entry.file_type().is_dir() || rel == "version.toml" || rel == "amendments.toml" {
             continue;
         }
@@ -372,9 +336,7 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
                     path,
                     0,
                     format!("{rel} belongs to no chapter: it is not listed in version.toml"),
-                    format!(
-                        "add \"{rel}\" to chapters in {folder}/version.toml, or delete the file"
-                    ),
+                    format!("add \"{rel}\" to chapters in {folder}/version.toml, or delete the file"),
                 );
             }
         } else {
@@ -414,20 +376,13 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
 fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
         && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
         && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
 }
 
 fn parse_amendments(file: &Path, text: &str, diags: &mut Diagnostics) -> Vec<Amendment> {
-    let Some(parsed) = parse_toml::<AmendmentsToml>(text, file, 1, "amendment history", diags)
-    else {
+    let Some(parsed) = parse_toml::<AmendmentsToml>(text, file, 1, "amendment history", diags) else {
         return Vec::new();
     };
     let mut seen = BTreeSet::new();
@@ -444,17 +399,14 @@ fn parse_amendments(file: &Path, text: &str, diags: &mut Diagnostics) -> Vec<Ame
             );
         }
         let mut id_lines = BTreeMap::new();
-        let ids =
-            |list: Vec<Spanned<String>>, id_lines: &mut BTreeMap<String, usize>| -> Vec<String> {
-                list.into_iter()
-                    .map(|s| {
-                        id_lines
-                            .entry(s.get_ref().clone())
-                            .or_insert_with(|| line_of(text, s.span().start));
-                        s.into_inner()
-                    })
-                    .collect()
-            };
+        let ids = |list: Vec<Spanned<String>>, id_lines: &mut BTreeMap<String, usize>| -> Vec<String> {
+            list.into_iter()
+                .map(|s| {
+                    id_lines.entry(s.get_ref().clone()).or_insert_with(|| line_of(text, s.span().start));
+                    s.into_inner()
+                })
+                .collect()
+        };
         let added = ids(a.added, &mut id_lines);
         let removed = ids(a.removed, &mut id_lines);
         let modified = ids(a.modified, &mut id_lines);
@@ -466,10 +418,7 @@ fn parse_amendments(file: &Path, text: &str, diags: &mut Diagnostics) -> Vec<Ame
                 let r = r.into_inner();
                 id_lines.entry(r.from.clone()).or_insert(l);
                 id_lines.entry(r.to.clone()).or_insert(l);
-                Renumbering {
-                    from: r.from,
-                    to: r.to,
-                }
+                Renumbering { from: r.from, to: r.to }
             })
             .collect();
         out.push(Amendment {
@@ -526,7 +475,12 @@ pub fn split_front_matter<'a>(
     diags: &mut Diagnostics,
 ) -> Option<(&'a str, &'a str, usize)> {
     let Some(rest) = text.strip_prefix("+++\n") else {
-        diags.error(file, 1, "the chapter does not start with front matter", "start the file with a line +++, the chapter's title and kind in TOML, and another line +++");
+        diags.error(
+            file,
+            1,
+            "the chapter does not start with front matter",
+            "start the file with a line +++, the chapter's title and kind in TOML, and another line +++",
+        );
         return None;
     };
     let mut offset = 0;
@@ -539,23 +493,13 @@ pub fn split_front_matter<'a>(
         }
         offset += line.len();
     }
-    diags.error(
-        file,
-        1,
-        "the front matter is not closed",
-        "end the front matter with a line containing only +++",
-    );
+    diags.error(file, 1, "the front matter is not closed", "end the front matter with a line containing only +++");
     None
 }
 
 /// Splits chapter Markdown (after its front matter) into prose, sections and
 /// requirement blocks. `first_line` is the file line the text starts on.
-pub fn parse_blocks(
-    file: &Path,
-    text: &str,
-    first_line: usize,
-    diags: &mut Diagnostics,
-) -> Vec<RawBlock> {
+pub fn parse_blocks(file: &Path, text: &str, first_line: usize, diags: &mut Diagnostics) -> Vec<RawBlock> {
     enum Part {
         Meta,
         Body,
@@ -611,10 +555,7 @@ pub fn parse_blocks(
                     diags.error(
                         file,
                         req.0.line,
-                        format!(
-                            "requirement {} is not closed before the next one starts",
-                            req.0.id
-                        ),
+                        format!("requirement {} is not closed before the next one starts", req.0.id),
                         "end the block with a line containing only :::",
                     );
                     close(req, &mut blocks);
@@ -722,9 +663,7 @@ fn code_fence(line: &str) -> Option<String> {
 pub fn is_requirement_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 32
-        && id
-            .split('.')
-            .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+        && id.split('.').all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Turns a heading into an anchor: lowercase letters and digits joined by `-`.
@@ -742,11 +681,7 @@ pub fn slugify(text: &str) -> String {
             dash = true;
         }
     }
-    if out.is_empty() {
-        "section".into()
-    } else {
-        out
-    }
+    if out.is_empty() { "section".into() } else { out }
 }
 
 fn parse_chapter(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Chapter> {
@@ -767,7 +702,12 @@ fn parse_chapter(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Cha
     };
     let module = fm.module.as_ref().map(|m| m.get_ref().clone());
     if matches!(kind, ChapterKind::Module | ChapterKind::Scheme) && module.is_none() {
-        diags.error(file, 2, "a module or scheme chapter needs a module number", "add module = \"N\" to the front matter, N being the first number of its requirement IDs");
+        diags.error(
+            file,
+            2,
+            "a module or scheme chapter needs a module number",
+            "add module = \"N\" to the front matter, N being the first number of its requirement IDs",
+        );
     }
     let mut section: Option<String> = None;
     let mut blocks = Vec::new();
@@ -784,11 +724,7 @@ fn parse_chapter(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Cha
                     n += 1;
                 }
                 section = Some(anchor.clone());
-                blocks.push(Block::Section(Section {
-                    anchor,
-                    title,
-                    line,
-                }));
+                blocks.push(Block::Section(Section { anchor, title, line }));
             }
             RawBlock::Requirement(raw) => {
                 if let Some(r) = interpret_requirement(file, raw, section.clone(), diags) {
@@ -797,14 +733,7 @@ fn parse_chapter(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Cha
             }
         }
     }
-    Some(Chapter {
-        slug,
-        title: fm.title,
-        kind,
-        module,
-        blocks,
-        file: file.to_path_buf(),
-    })
+    Some(Chapter { slug, title: fm.title, kind, module, blocks, file: file.to_path_buf() })
 }
 
 fn parse_list<T: Vocabulary + PartialEq>(
@@ -818,12 +747,7 @@ fn parse_list<T: Vocabulary + PartialEq>(
     for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         match T::parse(item) {
             Some(v) if !out.contains(&v) => out.push(v),
-            Some(_) => diags.error(
-                file,
-                line,
-                format!("{key}: \"{item}\" is given twice"),
-                "name each value once",
-            ),
+            Some(_) => diags.error(file, line, format!("{key}: \"{item}\" is given twice"), "name each value once"),
             None => diags.error(
                 file,
                 line,
@@ -851,21 +775,13 @@ fn interpret_requirement(
     for (key, value, line) in &raw.fields {
         let line = *line;
         if !seen.insert(key.as_str()) {
-            diags.error(
-                file,
-                line,
-                format!("metadata key \"{key}\" is given twice"),
-                "keep one line per key",
-            );
+            diags.error(file, line, format!("metadata key \"{key}\" is given twice"), "keep one line per key");
             continue;
         }
         match key.as_str() {
-            "title" if value.is_empty() => diags.error(
-                file,
-                line,
-                "the title is empty",
-                "write the requirement's title after title:",
-            ),
+            "title" if value.is_empty() => {
+                diags.error(file, line, "the title is empty", "write the requirement's title after title:")
+            }
             "title" => title = Some(value.clone()),
             "applies-to" => {
                 let roles = parse_list::<Role>(value, key, file, line, diags);
@@ -918,10 +834,7 @@ fn interpret_requirement(
                 file,
                 raw.line,
                 format!("requirement {} has no {key}", raw.id),
-                format!(
-                    "add a line \"{key}: ...\" right after ::: requirement {}",
-                    raw.id
-                ),
+                format!("add a line \"{key}: ...\" right after ::: requirement {}", raw.id),
             );
         }
     }

@@ -1,0 +1,568 @@
+//! Diffs between versions: requirements matched across versions by ID
+//! (following renumberings declared in amendment histories), each change
+//! classified, and a word-level diff of every changed text.
+//!
+//! The word diff is aware of Markdown: a link, a cross-reference `[[ID]]` or a
+//! code span is one token, and emphasis markers are tokens of their own, so a
+//! changed link or emphasis does not shred the sentence around it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use similar::{Algorithm, DiffOp, TextDiff};
+
+use crate::model::*;
+
+/// What happened to a requirement between two versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// New in the later version.
+    Added,
+    /// Gone from the later version.
+    Removed,
+    /// Same ID, text or metadata changed.
+    Modified,
+    /// New ID (with or without changes).
+    Renumbered,
+    /// Same ID, same text and metadata.
+    Unchanged,
+}
+
+impl ChangeKind {
+    /// The name used in exports and pages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Modified => "modified",
+            ChangeKind::Renumbered => "renumbered",
+            ChangeKind::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// One operation of a word diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WordOp {
+    /// `equal`, `insert` or `delete`.
+    pub op: &'static str,
+    /// The text, Markdown source.
+    pub text: String,
+}
+
+/// A metadata field that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MetaChange {
+    /// The field, as in the sources (e.g. `level`).
+    pub field: &'static str,
+    /// Its value before, as in the sources.
+    pub old: String,
+    /// Its value after.
+    pub new: String,
+}
+
+/// A reference to the amendment entry that declares a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AmendmentRef {
+    /// The version whose amendment history holds the entry.
+    pub version: String,
+    /// The entry's ID.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its rationale, Markdown.
+    pub rationale: String,
+}
+
+/// The change of one requirement between two versions.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementChange {
+    /// The ID in the later version (absent when removed).
+    pub id: Option<String>,
+    /// The ID in the earlier version (absent when added).
+    pub old_id: Option<String>,
+    /// What happened.
+    pub change: ChangeKind,
+    /// The module (first number of the ID, later version's when present).
+    pub module: String,
+    /// Title in the earlier and later version.
+    pub old_title: Option<String>,
+    /// Title in the later version.
+    pub new_title: Option<String>,
+    /// Whether title, body or guidance changed.
+    pub text_changed: bool,
+    /// Word diff of the title.
+    pub title_ops: Vec<WordOp>,
+    /// Word diff of the body.
+    pub body_ops: Vec<WordOp>,
+    /// Word diff of the guidance.
+    pub guidance_ops: Vec<WordOp>,
+    /// Metadata that changed.
+    pub meta: Vec<MetaChange>,
+    /// The amendment entries that declare this change.
+    pub amendments: Vec<AmendmentRef>,
+}
+
+/// The changes between two versions.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionDiff {
+    /// The earlier version.
+    pub from: String,
+    /// The later version.
+    pub to: String,
+    /// Every requirement of either version, in the later version's order,
+    /// removed ones after the requirement that preceded them.
+    pub changes: Vec<RequirementChange>,
+}
+
+impl VersionDiff {
+    /// How many requirements had each kind of change.
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts: BTreeMap<&'static str, usize> =
+            ["added", "removed", "modified", "renumbered", "unchanged"].into_iter().map(|k| (k, 0)).collect();
+        for c in &self.changes {
+            *counts.entry(c.change.as_str()).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// Splits Markdown into diff tokens (see the module documentation).
+pub fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let c = rest.chars().next().unwrap_or(' ');
+        let len = if c.is_whitespace() {
+            rest.find(|x: char| !x.is_whitespace()).unwrap_or(rest.len())
+        } else if rest.starts_with("[[") {
+            rest.find("]]").map(|e| e + 2).filter(|&e| !rest[..e].contains('\n')).unwrap_or(1)
+        } else if c == '[' {
+            link_len(rest).unwrap_or(1)
+        } else if c == '`' {
+            rest[1..].find('`').map(|e| e + 2).unwrap_or(1)
+        } else if c == '*' || c == '_' {
+            rest.find(|x: char| x != c).unwrap_or(rest.len())
+        } else if c.is_alphanumeric() {
+            let mut end = 0;
+            for (k, ch) in rest.char_indices() {
+                // Keep words like "don't" and "3.1.2" whole.
+                let joiner = (ch == '\'' || ch == '’' || ch == '.' || ch == '-') && k > 0;
+                let next_alnum = rest[k + ch.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
+                if ch.is_alphanumeric() || (joiner && next_alnum) {
+                    end = k + ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            end.max(c.len_utf8())
+        } else {
+            c.len_utf8()
+        };
+        out.push(&text[i..i + len]);
+        i += len;
+    }
+    out
+}
+
+/// The length of an inline link `[text](url)` at the start of `s`.
+fn link_len(s: &str) -> Option<usize> {
+    let close = s.find(']')?;
+    if s[..close].contains('\n') {
+        return None;
+    }
+    let after = &s[close + 1..];
+    if after.starts_with('(') { after.find(')').map(|e| close + 1 + e + 1) } else { None }
+}
+
+/// A word-level diff of two Markdown texts.
+pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
+    let old_tokens = tokens(old);
+    let new_tokens = tokens(new);
+    // Compare with every run of whitespace alike, so reflowed lines are equal.
+    fn key<'t>(t: &&'t str) -> &'t str {
+        match t.trim().is_empty() {
+            true if t.matches('\n').count() > 1 => "\n\n",
+            true => " ",
+            false => t,
+        }
+    }
+    let old_keys: Vec<&str> = old_tokens.iter().map(key).collect();
+    let new_keys: Vec<&str> = new_tokens.iter().map(key).collect();
+    let diff = TextDiff::configure().algorithm(Algorithm::Patience).diff_slices(&old_keys, &new_keys);
+    let mut ops: Vec<WordOp> = Vec::new();
+    let mut push = |op: &'static str, parts: &[&str]| {
+        let text: String = parts.concat();
+        if text.is_empty() {
+            return;
+        }
+        match ops.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(&text),
+            _ => ops.push(WordOp { op, text }),
+        }
+    };
+    for op in diff.ops() {
+        match *op {
+            DiffOp::Equal { new_index, len, .. } => push("equal", &new_tokens[new_index..new_index + len]),
+            DiffOp::Delete { old_index, old_len, .. } => push("delete", &old_tokens[old_index..old_index + old_len]),
+            DiffOp::Insert { new_index, new_len, .. } => push("insert", &new_tokens[new_index..new_index + new_len]),
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                push("delete", &old_tokens[old_index..old_index + old_len]);
+                push("insert", &new_tokens[new_index..new_index + new_len]);
+            }
+        }
+    }
+    absorb_lone_spaces(ops)
+}
+
+/// Turns `delete a` `equal " "` `delete b` into one deletion (and the same for
+/// insertions), so that a rewritten phrase reads as one change.
+fn absorb_lone_spaces(ops: Vec<WordOp>) -> Vec<WordOp> {
+    let mut out: Vec<WordOp> = Vec::new();
+    let mut i = 0;
+    while i < ops.len() {
+        let op = &ops[i];
+        let lone_space = op.op == "equal" && op.text.trim().is_empty() && !op.text.contains('\n');
+        if lone_space && i > 0 && i + 2 < ops.len() + 1 {
+            let prev_changed = out.len() >= 2
+                && out[out.len() - 1].op != "equal"
+                && out[out.len() - 2].op != "equal"
+                && out[out.len() - 1].op != out[out.len() - 2].op;
+            let next = ops.get(i + 1).map(|o| o.op != "equal").unwrap_or(false);
+            let next2 = ops.get(i + 2).map(|o| o.op != "equal").unwrap_or(false);
+            if prev_changed && next && next2 {
+                let n = out.len();
+                out[n - 2].text.push_str(&op.text);
+                out[n - 1].text.push_str(&op.text);
+                i += 1;
+                continue;
+            }
+        }
+        match out.last_mut() {
+            Some(last) if last.op == op.op => last.text.push_str(&op.text),
+            _ => out.push(op.clone()),
+        }
+        // Merge "delete, insert, delete, insert" into "delete, insert".
+        let n = out.len();
+        if n >= 4
+            && out[n - 1].op == "insert"
+            && out[n - 2].op == "delete"
+            && out[n - 3].op == "insert"
+            && out[n - 4].op == "delete"
+        {
+            let ins = out.pop().map(|o| o.text).unwrap_or_default();
+            let del = out.pop().map(|o| o.text).unwrap_or_default();
+            let n = out.len();
+            out[n - 2].text.push_str(&del);
+            out[n - 1].text.push_str(&ins);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// How similar two texts are, from 0 (nothing shared) to 1 (identical), by words.
+pub fn similarity(old: &str, new: &str) -> f32 {
+    let a: Vec<&str> = tokens(old).into_iter().filter(|w| !w.trim().is_empty()).collect();
+    let b: Vec<&str> = tokens(new).into_iter().filter(|w| !w.trim().is_empty()).collect();
+    TextDiff::configure().algorithm(Algorithm::Patience).diff_slices(&a, &b).ratio()
+}
+
+fn meta_changes(old: &RequirementMeta, new: &RequirementMeta) -> Vec<MetaChange> {
+    fn list<T: Vocabulary + PartialEq>(v: &[T]) -> String {
+        v.iter().map(|x| x.name()).collect::<Vec<_>>().join(", ")
+    }
+    let fields = [
+        ("applies-to", list(&old.applies_to), list(&new.applies_to)),
+        ("level", old.level.name().to_owned(), new.level.name().to_owned()),
+        ("timeframe", old.timeframe.name().to_owned(), new.timeframe.name().to_owned()),
+        ("oecd", list(&old.oecd), list(&new.oecd)),
+        ("commodities", list(&old.commodities), list(&new.commodities)),
+    ];
+    fields.into_iter().filter(|(_, a, b)| a != b).map(|(field, old, new)| MetaChange { field, old, new }).collect()
+}
+
+/// Maps each requirement ID of `to` to its ID in `from`, following the
+/// renumberings of every version in between; requirements new since `from`
+/// are absent.
+pub fn id_map(project: &Project, from: &Version, to: &Version) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    let from_ids = from.requirement_index();
+    for (_, r) in to.requirements() {
+        if from.id == to.id {
+            map.insert(r.id.clone(), r.id.clone());
+            continue;
+        }
+        let lineage = project.earlier_ids(&to.id, &r.id);
+        if let Some((_, old)) = lineage.iter().find(|(v, _)| *v == from.id) {
+            map.insert(r.id.clone(), old.clone());
+        } else if !project.earlier_ids(&to.id, &r.id).iter().any(|(v, _)| project.version(v).is_some())
+            && from_ids.contains_key(&r.id)
+            && !is_ancestor(project, from, to)
+        {
+            // Versions outside one line of descent: match by ID.
+            map.insert(r.id.clone(), r.id.clone());
+        }
+    }
+    map
+}
+
+/// Whether `a` is `b` or one of its previous versions.
+pub fn is_ancestor(project: &Project, a: &Version, b: &Version) -> bool {
+    let mut current = Some(b);
+    let mut steps = 0;
+    while let Some(v) = current {
+        if v.id == a.id {
+            return true;
+        }
+        steps += 1;
+        if steps > project.versions.len() {
+            return false;
+        }
+        current = v.previous.as_deref().and_then(|p| project.version(p));
+    }
+    false
+}
+
+/// The amendment entries, in the versions after `from` up to `to`, that name
+/// any of the IDs of one requirement's lineage.
+fn amendments_for(
+    project: &Project,
+    from: &Version,
+    to: &Version,
+    ids: &BTreeSet<(String, String)>,
+) -> Vec<AmendmentRef> {
+    let mut out = Vec::new();
+    let mut current = Some(to);
+    while let Some(v) = current {
+        if v.id == from.id {
+            break;
+        }
+        for a in &v.amendments {
+            let prev = v.previous.clone().unwrap_or_default();
+            let names_new = |id: &String| ids.contains(&(v.id.clone(), id.clone()));
+            let names_old = |id: &String| ids.contains(&(prev.clone(), id.clone()));
+            let hit = a.added.iter().any(names_new)
+                || a.modified.iter().any(names_new)
+                || a.removed.iter().any(names_old)
+                || a.renumbered.iter().any(|r| names_new(&r.to) || names_old(&r.from));
+            if hit {
+                out.push(AmendmentRef {
+                    version: v.id.clone(),
+                    id: a.id.clone(),
+                    title: a.title.clone(),
+                    rationale: a.rationale.clone(),
+                });
+            }
+        }
+        current = v.previous.as_deref().and_then(|p| project.version(p));
+        if out.len() > 64 {
+            break;
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// The text of a requirement as one language shows it.
+#[derive(Debug, Clone)]
+pub struct ShownText {
+    /// The title.
+    pub title: String,
+    /// The body.
+    pub body: String,
+    /// The guidance.
+    pub guidance: Option<String>,
+}
+
+impl ShownText {
+    /// The English text of `r`.
+    pub fn of(r: &Requirement) -> Self {
+        ShownText { title: r.title.clone(), body: r.body.clone(), guidance: r.guidance.clone() }
+    }
+}
+
+/// Compares two versions of the standard, in English.
+pub fn compare(project: &Project, from: &Version, to: &Version) -> VersionDiff {
+    compare_in(project, from, to, &|_, r| ShownText::of(r))
+}
+
+/// Compares two versions; changes are classified on the English text, and
+/// word operations are computed on the text `shown` gives (a translation).
+pub fn compare_in(
+    project: &Project,
+    from: &Version,
+    to: &Version,
+    shown: &dyn Fn(&Version, &Requirement) -> ShownText,
+) -> VersionDiff {
+    let map = id_map(project, from, to);
+    let matched_old: BTreeSet<&String> = map.values().collect();
+    let module_of = |id: &str| id.split('.').next().unwrap_or("").to_owned();
+    let lineage_ids = |version: &Version, id: &str| -> BTreeSet<(String, String)> {
+        let mut ids: BTreeSet<(String, String)> = project.earlier_ids(&version.id, id).into_iter().collect();
+        ids.insert((version.id.clone(), id.to_owned()));
+        ids
+    };
+    // Removed requirements, keyed by the ID of the requirement before them in `from`.
+    let mut removed_after: BTreeMap<Option<String>, Vec<&Requirement>> = BTreeMap::new();
+    let mut last: Option<String> = None;
+    for (_, r) in from.requirements() {
+        if !matched_old.contains(&r.id) {
+            removed_after.entry(last.clone()).or_default().push(r);
+        } else {
+            last = Some(r.id.clone());
+        }
+    }
+
+    let mut changes = Vec::new();
+    let emit_removed = |after: Option<String>,
+                        removed_after: &mut BTreeMap<Option<String>, Vec<&Requirement>>,
+                        changes: &mut Vec<RequirementChange>| {
+        for r in removed_after.remove(&after).unwrap_or_default() {
+            let t = shown(from, r);
+            changes.push(RequirementChange {
+                id: None,
+                old_id: Some(r.id.clone()),
+                change: ChangeKind::Removed,
+                module: module_of(&r.id),
+                old_title: Some(t.title.clone()),
+                new_title: None,
+                text_changed: true,
+                title_ops: vec![WordOp { op: "delete", text: t.title.clone() }],
+                body_ops: vec![WordOp { op: "delete", text: t.body.trim_end().to_owned() }],
+                guidance_ops: t
+                    .guidance
+                    .iter()
+                    .map(|g| WordOp { op: "delete", text: g.trim_end().to_owned() })
+                    .collect(),
+                meta: Vec::new(),
+                amendments: amendments_for(project, from, to, &lineage_ids(from, &r.id)),
+            });
+        }
+    };
+    emit_removed(None, &mut removed_after, &mut changes);
+    for (_, r) in to.requirements() {
+        let old = map.get(&r.id).and_then(|o| from.requirement(o)).map(|(_, o)| o);
+        let new_text = shown(to, r);
+        let change = match old {
+            None => RequirementChange {
+                id: Some(r.id.clone()),
+                old_id: None,
+                change: ChangeKind::Added,
+                module: module_of(&r.id),
+                old_title: None,
+                new_title: Some(new_text.title.clone()),
+                text_changed: true,
+                title_ops: vec![WordOp { op: "insert", text: new_text.title.clone() }],
+                body_ops: vec![WordOp { op: "insert", text: new_text.body.trim_end().to_owned() }],
+                guidance_ops: new_text
+                    .guidance
+                    .iter()
+                    .map(|g| WordOp { op: "insert", text: g.trim_end().to_owned() })
+                    .collect(),
+                meta: Vec::new(),
+                amendments: amendments_for(project, from, to, &lineage_ids(to, &r.id)),
+            },
+            Some(o) => {
+                let text_changed = o.title != r.title
+                    || crate::markdown::normalise_ws(&o.body) != crate::markdown::normalise_ws(&r.body)
+                    || o.guidance.as_deref().map(crate::markdown::normalise_ws)
+                        != r.guidance.as_deref().map(crate::markdown::normalise_ws);
+                let meta = meta_changes(&o.meta, &r.meta);
+                let kind = if o.id != r.id {
+                    ChangeKind::Renumbered
+                } else if text_changed || !meta.is_empty() {
+                    ChangeKind::Modified
+                } else {
+                    ChangeKind::Unchanged
+                };
+                let (r_id, o_id) = (r.id.clone(), o.id.clone());
+                let diff_or_equal = |a: &str, b: &str| {
+                    if text_changed {
+                        word_diff(a.trim_end(), b.trim_end())
+                    } else {
+                        vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
+                    }
+                };
+                let (o, r) = (shown(from, o), &new_text);
+                RequirementChange {
+                    id: Some(r_id.clone()),
+                    old_id: Some(o_id),
+                    change: kind,
+                    module: module_of(&r_id),
+                    old_title: Some(o.title.clone()),
+                    new_title: Some(r.title.clone()),
+                    text_changed,
+                    title_ops: diff_or_equal(&o.title, &r.title),
+                    body_ops: diff_or_equal(&o.body, &r.body),
+                    guidance_ops: match (&o.guidance, &r.guidance) {
+                        (None, None) => Vec::new(),
+                        (a, b) => diff_or_equal(a.as_deref().unwrap_or(""), b.as_deref().unwrap_or("")),
+                    },
+                    meta,
+                    amendments: if kind == ChangeKind::Unchanged {
+                        Vec::new()
+                    } else {
+                        amendments_for(project, from, to, &lineage_ids(to, &r_id))
+                    },
+                }
+            }
+        };
+        changes.push(change);
+        if let Some(old_id) = map.get(&r.id) {
+            emit_removed(Some(old_id.clone()), &mut removed_after, &mut changes);
+        }
+    }
+    // Anything left (its predecessor was itself removed): at the end, in order.
+    let rest: Vec<Option<String>> = removed_after.keys().cloned().collect();
+    for key in rest {
+        emit_removed(key, &mut removed_after, &mut changes);
+    }
+    VersionDiff { from: from.id.clone(), to: to.id.clone(), changes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(ops: &[WordOp]) -> String {
+        ops.iter()
+            .map(|o| match o.op {
+                "insert" => format!("{{+{}+}}", o.text),
+                "delete" => format!("[-{}-]", o.text),
+                _ => o.text.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_are_diffed_whole() {
+        let ops = word_diff("The producer keeps a list of members.", "The producer keeps a register of all members.");
+        assert_eq!(render(&ops), "The producer keeps a [-list-]{+register+} of {+all +}members.");
+    }
+
+    #[test]
+    fn a_changed_link_is_one_token() {
+        let ops = word_diff("See [the guide](https://a.example/x) now.", "See [the guide](https://a.example/y) now.");
+        assert_eq!(render(&ops), "See [-[the guide](https://a.example/x)-]{+[the guide](https://a.example/y)+} now.");
+    }
+
+    #[test]
+    fn emphasis_does_not_shred_the_sentence() {
+        let ops = word_diff("Trade stops at once.", "Trade stops **at once**.");
+        assert_eq!(render(&ops), "Trade stops {+**+}at once{+**+}.");
+    }
+
+    #[test]
+    fn ids_and_cross_references_stay_whole() {
+        assert_eq!(tokens("See [[3.1.2]] and 3.1.2."), vec!["See", " ", "[[3.1.2]]", " ", "and", " ", "3.1.2", "."]);
+    }
+
+    #[test]
+    fn similarity_of_texts() {
+        assert!(similarity("a b c d e f g h", "a b c d e f g x") > 0.8);
+        assert!(similarity("a b c d", "w x y z") < 0.2);
+    }
+}

@@ -1,0 +1,278 @@
+//! Loading `translations/<lang>/`: each language's metadata, interface
+//! strings and translated chapters, which mirror `standard/<version>/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+use walkdir::WalkDir;
+
+use super::{RawBlock, parse_blocks, parse_toml, read_source, slugify, split_front_matter};
+use crate::diagnostics::{Diagnostics, line_of};
+use crate::fingerprint;
+use crate::model::*;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageToml {
+    code: Spanned<String>,
+    name: String,
+    native_name: String,
+    dir: Spanned<String>,
+    search: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranslatedFrontMatter {
+    title: String,
+    source: Option<Spanned<String>>,
+    #[serde(default)]
+    untranslated: bool,
+}
+
+/// Loads every language under `root/translations/`, sorted by code.
+pub fn load_translations(root: &Path, diags: &mut Diagnostics) -> Vec<LanguageSource> {
+    let dir = root.join("translations");
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
+        let Ok(entry) = entry else {
+            diags.error(&dir, 0, "cannot read an entry of translations/", "remove the broken entry");
+            continue;
+        };
+        if entry.file_type().is_dir() {
+            if let Some(lang) = load_language(entry.path(), diags) {
+                out.push(lang);
+            }
+        } else {
+            diags.warning(
+                entry.path(),
+                0,
+                "files directly in translations/ are ignored",
+                "put each language's files in translations/<code>/",
+            );
+        }
+    }
+    out
+}
+
+fn load_language(dir: &Path, diags: &mut Diagnostics) -> Option<LanguageSource> {
+    let folder = dir.file_name()?.to_string_lossy().into_owned();
+    let meta_file = dir.join("language.toml");
+    if !meta_file.is_file() {
+        diags.error(
+            &meta_file,
+            0,
+            format!("language folder {folder} has no language.toml"),
+            "add language.toml with code, name, native_name, dir and search (see the translators' guide)",
+        );
+        return None;
+    }
+    let text = read_source(&meta_file, diags)?;
+    let meta: LanguageToml = parse_toml(&text, &meta_file, 1, "language metadata", diags)?;
+    if *meta.code.get_ref() != folder {
+        diags.error(
+            &meta_file,
+            line_of(&text, meta.code.span().start),
+            format!("code \"{}\" differs from the folder name \"{folder}\"", meta.code.get_ref()),
+            format!("set code = \"{folder}\" or rename the folder"),
+        );
+    }
+    let dir_value = match meta.dir.get_ref().as_str() {
+        "ltr" => Direction::Ltr,
+        "rtl" => Direction::Rtl,
+        other => {
+            diags.error(
+                &meta_file,
+                line_of(&text, meta.dir.span().start),
+                format!("unknown direction \"{other}\""),
+                "use dir = \"ltr\" (left to right) or \"rtl\" (right to left)",
+            );
+            Direction::Ltr
+        }
+    };
+    let language = Language {
+        code: folder.clone(),
+        name: meta.name,
+        native_name: meta.native_name,
+        dir: dir_value,
+        search: meta.search,
+    };
+
+    let strings_file = dir.join("strings.toml");
+    let strings = if strings_file.is_file() {
+        read_source(&strings_file, diags)
+            .and_then(|t| parse_toml::<toml::Table>(&t, &strings_file, 1, "interface strings", diags))
+            .unwrap_or_default()
+    } else {
+        diags.warning(
+            &strings_file,
+            0,
+            "no interface strings: the English ones are shown",
+            "copy theme/strings.toml here and translate the values (craftpub translate does it)",
+        );
+        toml::Table::new()
+    };
+
+    let mut versions = BTreeMap::new();
+    for entry in WalkDir::new(dir).min_depth(1).max_depth(1).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().is_dir() {
+            versions.insert(name, load_translated_version(entry.path(), diags));
+        } else if name != "language.toml" && name != "strings.toml" {
+            diags.warning(
+                entry.path(),
+                0,
+                "this file is not part of the translation and is ignored",
+                "translations/<lang>/ holds language.toml, strings.toml and one folder per version",
+            );
+        }
+    }
+    Some(LanguageSource { language, strings, strings_file, versions, dir: dir.to_path_buf() })
+}
+
+fn load_translated_version(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, TranslatedChapter> {
+    let mut chapters = BTreeMap::new();
+    for entry in WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let Ok(entry) = entry else {
+            diags.error(
+                dir,
+                0,
+                "cannot read an entry of the folder (a broken link or a loop?)",
+                "remove the broken entry",
+            );
+            continue;
+        };
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let is_md = path.extension().is_some_and(|e| e == "md") && entry.depth() == 1;
+        if !is_md {
+            diags.warning(
+                path,
+                0,
+                "only .md files mirroring standard/<version>/ are read here",
+                "remove the file or rename it to match an English chapter",
+            );
+            continue;
+        }
+        let slug = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        if let Some(chapter) = read_source(path, diags).and_then(|text| parse_translated_chapter(path, &text, diags)) {
+            chapters.insert(slug, chapter);
+        }
+    }
+    chapters
+}
+
+fn parse_translated_chapter(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<TranslatedChapter> {
+    let (front, body, body_line) = split_front_matter(file, text, diags)?;
+    let fm: TranslatedFrontMatter = parse_toml(front, file, 2, "front matter", diags)?;
+    let source = fm.source.map(|s| {
+        if !fingerprint::is_valid(s.get_ref()) {
+            diags.error(
+                file,
+                1 + line_of(front, s.span().start),
+                format!("source \"{}\" is not a fingerprint", s.get_ref()),
+                "run craftpub translate LANG --version V --mark-updated CHAPTER to record the current one",
+            );
+        }
+        s.into_inner()
+    });
+    let mut blocks = Vec::new();
+    let mut requirements = Vec::new();
+    let mut seen = BTreeSet::new();
+    for raw in parse_blocks(file, body, body_line, diags) {
+        match raw {
+            RawBlock::Prose(text, line) => blocks.push(Block::Prose { text, line }),
+            RawBlock::Section(title, line) => {
+                blocks.push(Block::Section(Section { anchor: slugify(&title), title, line }))
+            }
+            RawBlock::Requirement(raw) => {
+                let mut title = None;
+                let mut source = None;
+                let mut untranslated = false;
+                for (key, value, line) in &raw.fields {
+                    if !seen.insert((raw.id.clone(), key.clone())) {
+                        diags.error(
+                            file,
+                            *line,
+                            format!("metadata key \"{key}\" is given twice"),
+                            "keep one line per key",
+                        );
+                        continue;
+                    }
+                    match key.as_str() {
+                        "title" => title = Some(value.clone()),
+                        "source" if fingerprint::is_valid(value) => source = Some(value.clone()),
+                        "source" => diags.error(
+                            file,
+                            *line,
+                            format!("source \"{value}\" is not a fingerprint"),
+                            format!(
+                                "run craftpub translate LANG --version V --mark-updated {} after updating the text",
+                                raw.id
+                            ),
+                        ),
+                        "untranslated" => untranslated = value == "true",
+                        "applies-to" | "level" | "timeframe" | "oecd" | "commodities" => diags.error(
+                            file,
+                            *line,
+                            format!("{key} is metadata of the English text and is not translated"),
+                            format!("remove the {key} line: translations give only title and source"),
+                        ),
+                        _ => diags.error(
+                            file,
+                            *line,
+                            format!("unknown key \"{key}\" in translated requirement {}", raw.id),
+                            "a translated requirement has title, source and, while untranslated, untranslated: true",
+                        ),
+                    }
+                }
+                if title.is_none() {
+                    diags.error(
+                        file,
+                        raw.line,
+                        format!("translated requirement {} has no title", raw.id),
+                        format!("add a line \"title: ...\" right after ::: requirement {}", raw.id),
+                    );
+                }
+                let Some(source) = source else {
+                    if !raw.fields.iter().any(|(k, _, _)| k == "source") {
+                        diags.error(
+                            file,
+                            raw.line,
+                            format!("translated requirement {} has no source fingerprint", raw.id),
+                            "add source: with the fingerprint of the English text (craftpub translate writes it)",
+                        );
+                    }
+                    continue;
+                };
+                requirements.push(TranslatedRequirement {
+                    id: raw.id,
+                    title: title.unwrap_or_default(),
+                    source,
+                    untranslated,
+                    body: raw.body,
+                    guidance: raw.guidance,
+                    file: file.to_path_buf(),
+                    line: raw.line,
+                    body_line: raw.body_line,
+                    guidance_line: raw.guidance_line,
+                });
+            }
+        }
+    }
+    Some(TranslatedChapter {
+        title: fm.title,
+        source,
+        untranslated: fm.untranslated,
+        blocks,
+        requirements,
+        file: file.to_path_buf(),
+    })
+}

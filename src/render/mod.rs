@@ -1,0 +1,518 @@
+//! Rendering: turns the checked [`Project`] into the files of the site, with
+//! pulldown-cmark for Markdown and Tera templates from `theme/templates/`.
+//!
+//! Rendering produces every output file in memory, keyed by its path; the
+//! [`write`](crate::write) stage puts them on disk atomically.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::api;
+use crate::diagnostics::Diagnostics;
+use crate::load::{parse_toml, read_source};
+use crate::localize::{Coverage, LocalChapter, LocalRequirement, Localizer, TranslationStatus};
+use crate::markdown;
+use crate::model::*;
+use crate::urls;
+
+/// The files of a rendered site: path relative to the output folder, and bytes.
+pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+
+/// A failure to render: a template that does not fit the data.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// Tera failed to render a template.
+    #[error("template {template} failed for {page}: {message}")]
+    Template {
+        /// The template's name.
+        template: String,
+        /// The page being rendered.
+        page: String,
+        /// Tera's explanation, with its causes.
+        message: String,
+    },
+}
+
+/// The theme: Tera templates, static files and the English interface strings.
+pub struct Theme {
+    tera: Tera,
+    strings: Value,
+    english: toml::Table,
+    statics: Vec<(String, Vec<u8>)>,
+}
+
+impl Theme {
+    /// Loads `theme/` under `root`, recording problems in `diags`.
+    pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Theme> {
+        let dir = root.join("theme");
+        let templates_dir = dir.join("templates");
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
+        let mut raw = Vec::new();
+        for path in sorted_files(&templates_dir) {
+            let name = path.strip_prefix(&templates_dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if let Some(text) = read_source(&path, diags) {
+                raw.push((name, text));
+            }
+        }
+        if raw.is_empty() {
+            diags.error(
+                &templates_dir,
+                0,
+                "the theme has no templates",
+                "restore theme/templates/ from the repository",
+            );
+            return None;
+        }
+        if let Err(e) = tera.add_raw_templates(raw) {
+            diags.error(
+                &templates_dir,
+                0,
+                format!("a template does not parse: {}", error_chain(&e)),
+                "correct the template's Tera syntax",
+            );
+            return None;
+        }
+        let strings_file = dir.join("strings.toml");
+        let strings: toml::Table = read_source(&strings_file, diags)
+            .and_then(|t| parse_toml(&t, &strings_file, 1, "interface strings", diags))?;
+        let english = strings.clone();
+        let strings = serde_json::to_value(strings).ok()?;
+
+        let static_dir = dir.join("static");
+        let mut statics = Vec::new();
+        for path in sorted_files(&static_dir) {
+            let name = path.strip_prefix(&static_dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            match std::fs::read(&path) {
+                Ok(bytes) => statics.push((format!("assets/{name}"), bytes)),
+                Err(e) => diags.error(&path, 0, format!("cannot read: {e}"), "check the file's permissions"),
+            }
+        }
+        Some(Theme { tera, strings, english, statics })
+    }
+
+    /// The English interface strings, as theme/strings.toml gives them.
+    pub fn english_strings(&self) -> &toml::Table {
+        &self.english
+    }
+
+    fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
+        self.tera.render(template, ctx).map(String::into_bytes).map_err(|e| RenderError::Template {
+            template: template.to_owned(),
+            page: page.to_owned(),
+            message: error_chain(&e),
+        })
+    }
+}
+
+/// Tera's escaper: the five characters that matter in HTML text and quoted
+/// attributes (Tera's default also escapes `/`, which bloats every URL).
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn sorted_files(dir: &Path) -> Vec<PathBuf> {
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// One block of a chapter, ready for the template.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum BlockView {
+    Prose { html: String, fallback_lang: Option<String> },
+    Section { anchor: String, title: String, fallback_lang: Option<String> },
+    Requirement(RequirementView),
+}
+
+/// A requirement, ready for the template.
+#[derive(Serialize)]
+struct RequirementView {
+    id: String,
+    anchor: String,
+    title: String,
+    applies_to: Vec<&'static str>,
+    level: &'static str,
+    timeframe: &'static str,
+    oecd: Vec<&'static str>,
+    commodities: Vec<&'static str>,
+    body_html: String,
+    guidance_html: Option<String>,
+    /// current, outdated or missing (always current in the source language).
+    status: &'static str,
+    /// The language of the text shown when it is not the page's.
+    fallback_lang: Option<String>,
+    /// For an outdated translation: the current English text.
+    english_href: Option<String>,
+    /// For an outdated translation: where to see what changed in English.
+    changes_href: Option<String>,
+}
+
+/// A link to the same page in another version, for the version switcher.
+#[derive(Serialize)]
+struct VersionLink {
+    id: String,
+    status: &'static str,
+    href: String,
+    current: bool,
+    same_page: bool,
+}
+
+/// A link to the same page in another language, for the language switcher.
+#[derive(Serialize)]
+struct LanguageLink {
+    code: String,
+    native_name: String,
+    href: String,
+    current: bool,
+}
+
+/// Deep-merges `over` into `base`: translated strings over the English ones.
+fn merge_strings(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(k) {
+                    Some(slot) if slot.is_object() => merge_strings(slot, v),
+                    Some(slot) if v.is_string() => *slot = v.clone(),
+                    _ => {}
+                }
+            }
+        }
+        (b, o) if o.is_string() => *b = o.clone(),
+        _ => {}
+    }
+}
+
+/// What every page of one language shares.
+struct LangContext<'a> {
+    project: &'a Project,
+    theme: &'a Theme,
+    language: Language,
+    languages: &'a [Language],
+    strings: Value,
+    localizer: Localizer<'a>,
+}
+
+impl LangContext<'_> {
+    fn code(&self) -> &str {
+        &self.language.code
+    }
+
+    fn base(&self, page: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("root", &urls::to_root(page));
+        ctx.insert("page", page);
+        ctx.insert("lang", &self.language.code);
+        ctx.insert("dir", self.language.dir.as_str());
+        ctx.insert("source_lang", &self.project.standard.source_language);
+        ctx.insert("t", &self.strings);
+        ctx.insert("standard", &self.project.standard);
+        ctx
+    }
+
+    /// Links to `page_in(lang)` in every language.
+    fn language_links(&self, page_in: &dyn Fn(&str) -> String) -> Vec<LanguageLink> {
+        self.languages
+            .iter()
+            .map(|l| LanguageLink {
+                code: l.code.clone(),
+                native_name: l.native_name.clone(),
+                href: page_in(&l.code),
+                current: l.code == self.language.code,
+            })
+            .collect()
+    }
+}
+
+/// Renders the whole site: every edition (version and language), the front
+/// page, `latest/` redirects, the 404 page, the sitemap and the API index.
+pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, RenderError> {
+    let mut files = SiteFiles::new();
+    let latest = project.latest();
+    let languages = project.languages();
+    let source = project.standard.source_language.as_str();
+
+    for (path, bytes) in &theme.statics {
+        files.insert(path.clone(), bytes.clone());
+    }
+
+    let mut coverage = BTreeMap::new();
+    for language in &languages {
+        let mut strings = theme.strings.clone();
+        if let Some(t) = project.translation(&language.code) {
+            merge_strings(&mut strings, &serde_json::to_value(&t.strings).unwrap_or_default());
+        }
+        let lc = LangContext {
+            project,
+            theme,
+            language: language.clone(),
+            languages: &languages,
+            strings,
+            localizer: Localizer::new(project, &language.code),
+        };
+        for version in &project.versions {
+            let c = render_edition(&lc, version, &mut files)?;
+            coverage.insert((version.id.clone(), language.code.clone()), c);
+        }
+        if let Some(latest) = latest {
+            let code = lc.code();
+            let mut targets = vec![(urls::edition_home(code, "latest"), urls::edition_home(code, &latest.id))];
+            for c in &latest.chapters {
+                targets.push((urls::chapter(code, "latest", &c.slug), urls::chapter(code, &latest.id, &c.slug)));
+            }
+            for (from, to) in targets {
+                let mut ctx = lc.base(&from);
+                ctx.insert("target", &format!("{}{}", urls::to_root(&from), to));
+                files.insert(from.clone(), theme.render("redirect.html", &from, &ctx)?);
+            }
+        }
+        if language.code == source {
+            // The front page and the 404 page, in the source language.
+            let page = "index.html".to_owned();
+            let mut ctx = lc.base(&page);
+            let editions: Vec<Value> = languages
+                .iter()
+                .map(|l| {
+                    let versions: Vec<Value> = project
+                        .versions
+                        .iter()
+                        .rev()
+                        .map(|v| json!({ "id": v.id, "date": v.date, "status": v.status.as_str(), "href": urls::edition_home(&l.code, &v.id), "latest": Some(v.id.as_str()) == latest.map(|x| x.id.as_str()) }))
+                        .collect();
+                    json!({ "code": l.code, "name": l.name, "native_name": l.native_name, "dir": l.dir.as_str(), "versions": versions })
+                })
+                .collect();
+            ctx.insert("languages", &editions);
+            ctx.insert("notice_html", &markdown::to_html(&project.standard.notice, &|_| None));
+            files.insert(page.clone(), theme.render("index.html", &page, &ctx)?);
+
+            let page = "404.html".to_owned();
+            let mut ctx = lc.base(&page);
+            ctx.insert("root", "/");
+            files.insert(page.clone(), theme.render("404.html", &page, &ctx)?);
+        }
+    }
+
+    files.insert("sitemap.xml".into(), sitemap(project, &languages, &files));
+    files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage));
+    Ok(files)
+}
+
+fn version_links(project: &Project, lang: &str, here: &Version, slug: Option<&str>) -> Vec<VersionLink> {
+    project
+        .versions
+        .iter()
+        .rev()
+        .map(|v| {
+            let chapter = slug.and_then(|s| v.chapter(s));
+            let href = match chapter {
+                Some(c) => urls::chapter(lang, &v.id, &c.slug),
+                None => urls::edition_home(lang, &v.id),
+            };
+            VersionLink {
+                id: v.id.clone(),
+                status: v.status.as_str(),
+                href,
+                current: v.id == here.id,
+                same_page: chapter.is_some() || slug.is_none(),
+            }
+        })
+        .collect()
+}
+
+/// Renders one edition; returns its translation coverage.
+fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) -> Result<Coverage, RenderError> {
+    let project = lc.project;
+    let code = lc.code();
+    let index = version.requirement_index();
+    let latest = project.latest();
+    let chapters: Vec<LocalChapter> = version.chapters.iter().map(|c| lc.localizer.chapter(version, c)).collect();
+    let requirements: BTreeMap<&str, LocalRequirement> =
+        lc.localizer.requirements(version).into_iter().map(|r| (r.source.id.as_str(), r)).collect();
+    let coverage = Coverage::of(&requirements.values().cloned().collect::<Vec<_>>());
+
+    let toc: Vec<Value> = chapters
+        .iter()
+        .map(|lch| {
+            let c = lch.source;
+            let mut n = 0;
+            let mut sections = Vec::new();
+            for b in c.blocks.iter().filter(|b| !matches!(b, Block::Requirement(_))) {
+                if let Block::Section(s) = b {
+                    sections.push(json!({ "anchor": s.anchor, "title": lch.prose(n).0 }));
+                }
+                n += 1;
+            }
+            json!({ "slug": c.slug, "title": lch.title(), "kind": c.kind, "href": urls::chapter(code, &version.id, &c.slug), "sections": sections, "requirements": c.requirements().count() })
+        })
+        .collect();
+    let edition_ctx = |page: &str, slug: Option<&str>| {
+        let mut ctx = lc.base(page);
+        ctx.insert("version", &json!({ "id": version.id, "date": version.date, "status": version.status.as_str(), "home": urls::edition_home(code, &version.id) }));
+        ctx.insert("versions", &version_links(project, code, version, slug));
+        ctx.insert(
+            "latest",
+            &latest.filter(|l| l.id != version.id).map(|l| {
+                let href = slug
+                    .and_then(|s| l.chapter(s))
+                    .map(|c| urls::chapter(code, &l.id, &c.slug))
+                    .unwrap_or_else(|| urls::edition_home(code, &l.id));
+                json!({ "id": l.id, "href": href })
+            }),
+        );
+        let page_in = |l: &str| match slug {
+            Some(s) => urls::chapter(l, &version.id, s),
+            None => urls::edition_home(l, &version.id),
+        };
+        ctx.insert("language_links", &lc.language_links(&page_in));
+        ctx.insert("toc", &toc);
+        ctx.insert("coverage", &coverage);
+        ctx.insert("is_translation", &!lc.localizer.is_source());
+        ctx
+    };
+
+    let page = urls::edition_home(code, &version.id);
+    let mut ctx = edition_ctx(&page, None);
+    ctx.insert("requirement_count", &version.requirements().count());
+    files.insert(page.clone(), lc.theme.render("edition.html", &page, &ctx)?);
+
+    let source = project.standard.source_language.as_str();
+    for (i, lch) in chapters.iter().enumerate() {
+        let chapter = lch.source;
+        let page = urls::chapter(code, &version.id, &chapter.slug);
+        let root = urls::to_root(&page);
+        let resolve =
+            |id: &str| index.get(id).map(|slug| format!("{root}{}", urls::requirement(code, &version.id, slug, id)));
+        let fallback = |is_english: bool| (is_english && code != source).then(|| source.to_owned());
+        let mut blocks = Vec::new();
+        let mut n = 0;
+        for block in &chapter.blocks {
+            let view = match block {
+                Block::Prose { .. } => {
+                    let (text, english) = lch.prose(n);
+                    n += 1;
+                    BlockView::Prose { html: markdown::to_html(text, &resolve), fallback_lang: fallback(english) }
+                }
+                Block::Section(s) => {
+                    let (title, english) = lch.prose(n);
+                    n += 1;
+                    BlockView::Section {
+                        anchor: s.anchor.clone(),
+                        title: title.to_owned(),
+                        fallback_lang: fallback(english),
+                    }
+                }
+                Block::Requirement(r) => {
+                    let local = &requirements[r.id.as_str()];
+                    let outdated = local.status == TranslationStatus::Outdated;
+                    let english_href = outdated
+                        .then(|| format!("{root}{}", urls::requirement(source, &version.id, &chapter.slug, &r.id)));
+                    let changes_href = match (&local.translated_from, outdated) {
+                        (Some(from), true) if *from != version.id => {
+                            Some(format!("{root}{}", urls::requirement_history(source, &r.id, version)))
+                        }
+                        _ => None,
+                    };
+                    BlockView::Requirement(RequirementView {
+                        id: r.id.clone(),
+                        anchor: urls::requirement_anchor(&r.id),
+                        title: local.title().to_owned(),
+                        applies_to: r.meta.applies_to.iter().map(|v| v.name()).collect(),
+                        level: r.meta.level.name(),
+                        timeframe: r.meta.timeframe.name(),
+                        oecd: r.meta.oecd.iter().map(|v| v.name()).collect(),
+                        commodities: r.meta.commodities.iter().map(|v| v.name()).collect(),
+                        body_html: markdown::to_html(local.body(), &resolve),
+                        guidance_html: local.guidance().map(|g| markdown::to_html(g, &resolve)),
+                        status: local.status.as_str(),
+                        fallback_lang: fallback(local.is_fallback()),
+                        english_href,
+                        changes_href,
+                    })
+                }
+            };
+            blocks.push(view);
+        }
+        let mut ctx = edition_ctx(&page, Some(&chapter.slug));
+        ctx.insert(
+            "chapter",
+            &json!({ "slug": chapter.slug, "title": lch.title(), "kind": chapter.kind, "module": chapter.module, "status": lch.status.as_str(), "english_href": urls::chapter(source, &version.id, &chapter.slug) }),
+        );
+        ctx.insert("blocks", &blocks);
+        let nav = |j: Option<usize>| {
+            j.and_then(|j| chapters.get(j))
+                .map(|c| json!({ "title": c.title(), "href": urls::chapter(code, &version.id, &c.source.slug) }))
+        };
+        ctx.insert("prev", &nav(i.checked_sub(1)));
+        ctx.insert("next", &nav(Some(i + 1)));
+        files.insert(page.clone(), lc.theme.render("chapter.html", &page, &ctx)?);
+    }
+    Ok(coverage)
+}
+
+fn sitemap(project: &Project, languages: &[Language], files: &SiteFiles) -> Vec<u8> {
+    let base = project.standard.base_url.trim_end_matches('/');
+    let loc = |path: &str| markdown::escape(&format!("{base}{}", urls::site_path(path)));
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for path in files.keys() {
+        let is_page = path.ends_with(".html") && path != "404.html" && !path.contains("/latest/");
+        if !is_page {
+            continue;
+        }
+        out.push_str(&format!("  <url><loc>{}</loc>", loc(path)));
+        // Alternates: the same page in every language, when the page is per language.
+        if let Some((lang, rest)) = path.split_once('/') {
+            if languages.iter().any(|l| l.code == lang) {
+                for l in languages {
+                    let alt = format!("{}/{rest}", l.code);
+                    if files.contains_key(&alt) {
+                        out.push_str(&format!(
+                            "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                            markdown::escape(&l.code),
+                            loc(&alt)
+                        ));
+                    }
+                }
+            }
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out.into_bytes()
+}

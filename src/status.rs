@@ -1,0 +1,132 @@
+//! Translation status reports: per language and version, the coverage and
+//! the list of outdated and missing requirements, with the English change
+//! behind each outdated one. Used by `craftpub status`, the site's status
+//! pages and the exports.
+
+use serde::Serialize;
+
+use crate::diff::{WordOp, word_diff};
+use crate::localize::{Coverage, Localizer, TranslationStatus};
+use crate::model::*;
+
+/// The status of one edition (a version in a language).
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionStatus {
+    /// Language code.
+    pub lang: String,
+    /// Version ID.
+    pub version: String,
+    /// Requirements in the version.
+    pub total: usize,
+    /// Counts per status.
+    pub coverage: Coverage,
+    /// Requirements whose translation is older than the English text.
+    pub outdated: Vec<OutdatedRequirement>,
+    /// Requirements with no translation.
+    pub missing: Vec<MissingRequirement>,
+}
+
+/// An outdated translation and the English change behind it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutdatedRequirement {
+    /// The requirement's ID.
+    pub id: String,
+    /// Its English title now.
+    pub title: String,
+    /// The English version the translation was made from, when known.
+    pub translated_from: Option<String>,
+    /// The file holding the translation, relative to the root.
+    pub file: String,
+    /// The line of its block.
+    pub line: usize,
+    /// The English fingerprint now (what `source:` should become once updated).
+    pub source: String,
+    /// Word diff of the English text (title, body, guidance) from the version
+    /// translated to now; empty when the earlier text is unknown.
+    pub english_changes: Vec<WordOp>,
+}
+
+/// A requirement with no translation.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingRequirement {
+    /// The requirement's ID.
+    pub id: String,
+    /// Its English title.
+    pub title: String,
+}
+
+fn full_text(title: &str, body: &str, guidance: Option<&str>) -> String {
+    let mut t = format!("{title}\n\n{}", body.trim_end());
+    if let Some(g) = guidance {
+        t.push_str("\n\n");
+        t.push_str(g.trim_end());
+    }
+    t
+}
+
+/// The status of every edition of every translation, optionally limited to
+/// one language and one version; sorted by language, then version.
+pub fn report(
+    root: &std::path::Path,
+    project: &Project,
+    lang: Option<&str>,
+    version: Option<&str>,
+) -> Vec<EditionStatus> {
+    let mut out = Vec::new();
+    for source in project.translations.iter().filter(|t| lang.is_none_or(|l| l == t.language.code)) {
+        let localizer = Localizer::new(project, &source.language.code);
+        for v in project.versions.iter().filter(|v| version.is_none_or(|x| x == v.id)) {
+            let reqs = localizer.requirements(v);
+            let mut status = EditionStatus {
+                lang: source.language.code.clone(),
+                version: v.id.clone(),
+                total: reqs.len(),
+                coverage: Coverage::of(&reqs),
+                outdated: Vec::new(),
+                missing: Vec::new(),
+            };
+            for r in &reqs {
+                match (r.status, r.translation) {
+                    (TranslationStatus::Outdated, Some(t)) => {
+                        let before = r
+                            .translated_from
+                            .as_deref()
+                            .zip(r.translated_from_id.as_deref())
+                            .and_then(|(fv, fid)| project.version(fv).and_then(|x| x.requirement(fid)))
+                            .map(|(_, old)| full_text(&old.title, &old.body, old.guidance.as_deref()));
+                        let now = full_text(&r.source.title, &r.source.body, r.source.guidance.as_deref());
+                        status.outdated.push(OutdatedRequirement {
+                            id: r.source.id.clone(),
+                            title: r.source.title.clone(),
+                            translated_from: r.translated_from.clone(),
+                            file: t.file.strip_prefix(root).unwrap_or(&t.file).to_string_lossy().replace('\\', "/"),
+                            line: t.line,
+                            source: r.fingerprint.clone(),
+                            english_changes: before.map(|b| word_diff(&b, &now)).unwrap_or_default(),
+                        });
+                    }
+                    (TranslationStatus::Missing, _) => status
+                        .missing
+                        .push(MissingRequirement { id: r.source.id.clone(), title: r.source.title.clone() }),
+                    _ => {}
+                }
+            }
+            out.push(status);
+        }
+    }
+    out
+}
+
+/// Renders word operations for a terminal: `[-deleted-]{+inserted+}`, or in
+/// colour (red and green) when `colour` is set.
+pub fn ops_to_terminal(ops: &[WordOp], colour: bool) -> String {
+    ops.iter()
+        .map(|o| match (o.op, colour) {
+            ("insert", true) => format!("\x1b[32;4m{}\x1b[0m", o.text),
+            ("delete", true) => format!("\x1b[31;9m{}\x1b[0m", o.text),
+            ("insert", false) => format!("{{+{}+}}", o.text),
+            ("delete", false) => format!("[-{}-]", o.text),
+            _ => o.text.clone(),
+        })
+        .collect()
+}
