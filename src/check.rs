@@ -288,10 +288,13 @@ fn check_strings(english: &toml::Table, translated: &toml::Table, file: &Path, p
     let mut missing = Vec::new();
     collect_missing(english, translated, prefix, &mut missing);
     if !missing.is_empty() && file.is_file() {
+        let count = missing.len();
+        let more = if count > 8 { format!(" and {} more", count - 8) } else { String::new() };
+        missing.truncate(8);
         diags.warning(
             file,
             0,
-            format!("{} interface string(s) not translated, English is shown: {}", missing.len(), missing.join(", ")),
+            format!("{count} interface string(s) not translated, English is shown: {}{more}", missing.join(", ")),
             "add them (craftpub translate LANG adds every missing key with its English text)",
         );
     }

@@ -566,3 +566,76 @@ mod tests {
         assert!(similarity("a b c d", "w x y z") < 0.2);
     }
 }
+
+/// The version pairs the site publishes diffs for: each version against its
+/// previous one, and each version against the latest; or every ordered pair
+/// (older, newer) when `all` is set. Sorted, without duplicates.
+pub fn published_pairs(project: &Project, all: bool) -> Vec<(String, String)> {
+    let mut pairs = BTreeSet::new();
+    let order = |id: &str| project.versions.iter().position(|v| v.id == id).unwrap_or(0);
+    if all {
+        for (i, a) in project.versions.iter().enumerate() {
+            for b in &project.versions[i + 1..] {
+                pairs.insert((a.id.clone(), b.id.clone()));
+            }
+        }
+    } else {
+        for v in &project.versions {
+            if let Some(p) = v.previous.as_deref().filter(|p| project.version(p).is_some()) {
+                pairs.insert((p.to_owned(), v.id.clone()));
+            }
+        }
+        if let Some(latest) = project.latest() {
+            for v in project.versions.iter().filter(|v| order(&v.id) < order(&latest.id)) {
+                pairs.insert((v.id.clone(), latest.id.clone()));
+            }
+        }
+    }
+    let mut pairs: Vec<_> = pairs.into_iter().collect();
+    pairs.sort_by_key(|(a, b)| (order(b), order(a)));
+    pairs
+}
+
+/// One requirement followed through the versions: its ID in each version it
+/// is in, oldest first.
+#[derive(Debug, Clone)]
+pub struct Lineage {
+    /// The name of its history page: its ID in the newest version it is in
+    /// (suffixed with that version when two lineages would share a name).
+    pub name: String,
+    /// (version, ID) in each version it is in, oldest first.
+    pub steps: Vec<(String, String)>,
+}
+
+/// Every requirement's lineage, and an index from (version, ID) to the
+/// lineage's position.
+pub fn lineages(project: &Project) -> (Vec<Lineage>, BTreeMap<(String, String), usize>) {
+    let mut out: Vec<Lineage> = Vec::new();
+    let mut index = BTreeMap::new();
+    let mut names = BTreeSet::new();
+    for v in project.versions.iter().rev() {
+        for (_, r) in v.requirements() {
+            if index.contains_key(&(v.id.clone(), r.id.clone())) {
+                continue;
+            }
+            let mut steps = vec![(v.id.clone(), r.id.clone())];
+            for step in project.earlier_ids(&v.id, &r.id) {
+                if index.contains_key(&step) {
+                    break;
+                }
+                steps.push(step);
+            }
+            steps.reverse();
+            let mut name = r.id.clone();
+            if !names.insert(name.clone()) {
+                name = format!("{}-v{}", r.id, v.id);
+                names.insert(name.clone());
+            }
+            for s in &steps {
+                index.insert(s.clone(), out.len());
+            }
+            out.push(Lineage { name, steps });
+        }
+    }
+    (out, index)
+}

@@ -92,6 +92,9 @@ pub struct StandardMeta {
     pub notice: String,
     /// The absolute URL the site is published at, for the sitemap; may be empty.
     pub base_url: String,
+    /// Publish diffs between every pair of versions, not only consecutive ones
+    /// and each against the latest.
+    pub all_diffs: bool,
 }
 
 /// Where a version stands in its life.

@@ -27,10 +27,39 @@ pub fn requirement(lang: &str, version: &str, slug: &str, id: &str) -> String {
     format!("{}#{}", chapter(lang, version, slug), requirement_anchor(id))
 }
 
-/// The history page of a requirement, named by its ID in `version`; the
-/// anchor points at that version's step.
-pub fn requirement_history(lang: &str, id: &str, version: &crate::model::Version) -> String {
-    format!("{lang}/history/{id}.html#v{}", version.id)
+/// The history page of a requirement's lineage (see [`crate::diff::lineages`]).
+pub fn history(lang: &str, name: &str) -> String {
+    format!("{lang}/history/{name}.html")
+}
+
+/// The anchor of one version's step on a history page.
+pub fn history_step_anchor(version: &str) -> String {
+    format!("v{version}")
+}
+
+/// The page of changes between two versions.
+pub fn diff_page(lang: &str, from: &str, to: &str) -> String {
+    format!("{lang}/diff/{from}-{to}.html")
+}
+
+/// The diff between two versions as data.
+pub fn diff_json(lang: &str, from: &str, to: &str) -> String {
+    format!("api/{lang}/diff/{from}-{to}.json")
+}
+
+/// A version's amendment history page.
+pub fn amendments(lang: &str, version: &str) -> String {
+    format!("{lang}/{version}/amendments.html")
+}
+
+/// The anchor of an amendment entry on its page.
+pub fn amendment_anchor(id: &str) -> String {
+    format!("amendment-{id}")
+}
+
+/// A language's translation status page.
+pub fn status_page(lang: &str) -> String {
+    format!("{lang}/status.html")
 }
 
 /// The stylesheet.

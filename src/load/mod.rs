@@ -87,6 +87,8 @@ struct StandardToml {
     notice: String,
     #[serde(default)]
     base_url: String,
+    #[serde(default)]
+    all_diffs: bool,
 }
 
 #[derive(Deserialize)]
@@ -211,6 +213,7 @@ fn load_standard_meta(file: &Path, diags: &mut Diagnostics) -> StandardMeta {
             source_language: s.source_language,
             notice: s.notice,
             base_url: s.base_url,
+            all_diffs: s.all_diffs,
         },
         None => StandardMeta {
             title: "Untitled standard".into(),
@@ -221,6 +224,7 @@ fn load_standard_meta(file: &Path, diags: &mut Diagnostics) -> StandardMeta {
             source_language: "en".into(),
             notice: String::new(),
             base_url: String::new(),
+            all_diffs: false,
         },
     }
 }

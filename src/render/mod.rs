@@ -217,8 +217,19 @@ fn merge_strings(base: &mut Value, over: &Value) {
     }
 }
 
+mod changes;
+
+/// What every language's pages share: the requirement lineages and the
+/// version pairs with a diff page.
+struct SiteIndex {
+    lineages: Vec<crate::diff::Lineage>,
+    lineage_index: BTreeMap<(String, String), usize>,
+    pairs: Vec<(String, String)>,
+}
+
 /// What every page of one language shares.
 struct LangContext<'a> {
+    site: &'a SiteIndex,
     project: &'a Project,
     theme: &'a Theme,
     language: Language,
@@ -270,6 +281,9 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
         files.insert(path.clone(), bytes.clone());
     }
 
+    let (lineages, lineage_index) = crate::diff::lineages(project);
+    let site =
+        SiteIndex { lineages, lineage_index, pairs: crate::diff::published_pairs(project, project.standard.all_diffs) };
     let mut coverage = BTreeMap::new();
     for language in &languages {
         let mut strings = theme.strings.clone();
@@ -277,6 +291,7 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
             merge_strings(&mut strings, &serde_json::to_value(&t.strings).unwrap_or_default());
         }
         let lc = LangContext {
+            site: &site,
             project,
             theme,
             language: language.clone(),
@@ -287,7 +302,15 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
         for version in &project.versions {
             let c = render_edition(&lc, version, &mut files)?;
             coverage.insert((version.id.clone(), language.code.clone()), c);
+            changes::render_amendments(&lc, version, &mut files)?;
         }
+        for (from, to) in &site.pairs {
+            if let (Some(a), Some(b)) = (project.version(from), project.version(to)) {
+                changes::render_diff(&lc, a, b, &mut files)?;
+            }
+        }
+        changes::render_histories(&lc, &mut files)?;
+        changes::render_status(&lc, &mut files)?;
         if let Some(latest) = latest {
             let code = lc.code();
             let mut targets = vec![(urls::edition_home(code, "latest"), urls::edition_home(code, &latest.id))];
@@ -443,7 +466,13 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
                         .then(|| format!("{root}{}", urls::requirement(source, &version.id, &chapter.slug, &r.id)));
                     let changes_href = match (&local.translated_from, outdated) {
                         (Some(from), true) if *from != version.id => {
-                            Some(format!("{root}{}", urls::requirement_history(source, &r.id, version)))
+                            lc.site.lineage_index.get(&(version.id.clone(), r.id.clone())).map(|&i| {
+                                format!(
+                                    "{root}{}#{}",
+                                    urls::history(code, &lc.site.lineages[i].name),
+                                    urls::history_step_anchor(&version.id)
+                                )
+                            })
                         }
                         _ => None,
                     };

@@ -36,6 +36,15 @@ pub fn fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// A fixture project with other fixtures laid over it (e.g. "mini" plus "i18n").
+pub fn fixture_with(name: &str, overlays: &[&str]) -> tempfile::TempDir {
+    let dir = fixture(name);
+    for o in overlays {
+        copy_tree(&repo().join("tests/fixtures").join(o), dir.path());
+    }
+    dir
+}
+
 /// The shipped project (standard/, translations/, theme/) in a temporary folder.
 pub fn shipped() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
