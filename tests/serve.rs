@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use common::{browser_test, build, edit, fixture};
+use common::{browser_test, build, edit, fixture, fixture_with};
 
 /// The longest any single wait may take.
 const WAIT: Duration = Duration::from_secs(20);
@@ -440,6 +440,24 @@ fn wait_for_stderr(server: &Serve, needle: &str) {
         assert!(Instant::now() < deadline, "{needle:?} never printed:\n{}", server.stderr());
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn a_translation_edit_reloads_the_translated_page() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let root = dir.path();
+    let server = Serve::start(root);
+    let (status, head, body) = server.get("/ar/2.0/module-1.html");
+    assert_eq!(status, 200, "{head}");
+    assert!(body.contains("تعيين شخص مسؤول"), "{body}");
+    let mut events = server.events();
+    edit(root, "translations/ar/2.0/module-1.md", "اكتب اسم الشخص في التقرير.", "اكتب اسم الشخص ودوره في التقرير.");
+    let (name, data) = events.expect("a translation edit");
+    assert_eq!(name, "reload", "{data}");
+    let changed = data["changed"].to_string();
+    assert!(changed.contains("\"/ar/2.0/module-1.html\""), "{changed}");
+    assert!(!changed.contains("\"/en/2.0/module-1.html\""), "{changed}");
+    assert!(server.get("/ar/2.0/module-1.html").2.contains("ودوره"));
 }
 
 #[test]
