@@ -229,6 +229,7 @@ fn serves_the_site_with_types_head_folders_and_the_404_page() {
         ("/api/index.json", "application/json"),
         ("/sitemap.xml", "application/xml"),
         ("/__craftpub/reload.js", "text/javascript"),
+        ("/__craftpub/worker.js", "text/javascript"),
     ] {
         let (status, head, body) = server.get(path);
         assert_eq!(status, 200, "{path}: {head}");

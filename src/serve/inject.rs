@@ -14,6 +14,12 @@ pub const EVENTS_URL: &str = "/__craftpub/events";
 /// The reload script.
 pub const SCRIPT: &str = include_str!("reload.js");
 
+/// The URL of the shared worker that holds the one event stream of all tabs.
+pub const WORKER_URL: &str = "/__craftpub/worker.js";
+
+/// The shared worker's script.
+pub const WORKER: &str = include_str!("worker.js");
+
 /// The overlay's style, scoped to its element.
 const STYLE: &str = "<style>\
 #craftpub-overlay{position:fixed;inset:0;z-index:2147483647;background:rgba(20,20,20,.72);overflow:auto;padding:1rem;font:15px/1.45 system-ui,sans-serif}\

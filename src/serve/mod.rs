@@ -386,13 +386,18 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
 /// Answers a request for a page or file of the site.
 fn respond(request: &Request, shared: &Shared, out: &mut TcpStream) {
     let head_only = request.method == Method::Head;
-    if request.path == inject::SCRIPT_URL {
+    let script = match request.path.as_str() {
+        inject::SCRIPT_URL => Some(inject::SCRIPT),
+        inject::WORKER_URL => Some(inject::WORKER),
+        _ => None,
+    };
+    if let Some(script) = script {
         let _ = Response {
             status: 200,
             reason: "OK",
-            content_type: http::content_type(inject::SCRIPT_URL),
+            content_type: http::content_type(".js"),
             headers: Vec::new(),
-            body: inject::SCRIPT.as_bytes(),
+            body: script.as_bytes(),
         }
         .write_to(out, head_only);
         return;

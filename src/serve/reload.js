@@ -1,8 +1,12 @@
 // craftpub serve: live reload and the error overlay. Injected by `craftpub
-// serve` only, never part of a build. Listens to /__craftpub/events:
+// serve` only, never part of a build. The events come from
+// /__craftpub/events:
 //   hello  {build, failed, problems}  on (re)connection
 //   reload {build, changed}           a new site is served; changed = paths or null (all)
 //   errors {build, problems}          the sources have errors; the last good site stays up
+// A browser allows only six HTTP/1.1 connections per host, so open tabs
+// share one event stream through a SharedWorker (/__craftpub/worker.js);
+// without SharedWorker, each page opens its own.
 (function () {
   'use strict';
   var me = document.currentScript;
@@ -10,6 +14,7 @@
   var missing = me ? me.hasAttribute('data-missing') : false;
   var here = location.pathname;
   if (here.slice(-1) === '/') here += 'index.html';
+  var live = (window.__craftpub = { connected: false });
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -58,19 +63,32 @@
     return changed.some(function (p) { return p === here || /\.(css|js)$/.test(p); });
   }
 
+  function handle(name, s) {
+    if (name === 'hello') {
+      live.connected = true;
+      if (s.build !== build) { location.reload(); return; }
+      if (s.failed) show(s.problems); else hide();
+    } else if (name === 'reload') {
+      if (s.build === build) return;
+      if (affects(s.changed)) location.reload(); else build = s.build;
+    } else if (name === 'errors') {
+      show(s.problems);
+    }
+  }
+
+  if (window.SharedWorker) {
+    try {
+      var worker = new SharedWorker('/__craftpub/worker.js', { name: 'craftpub-serve' });
+      worker.port.onmessage = function (e) { handle(e.data.name, JSON.parse(e.data.data)); };
+      worker.port.start();
+      window.addEventListener('pagehide', function () { worker.port.postMessage('bye'); });
+      window.addEventListener('pageshow', function (e) { if (e.persisted) location.reload(); });
+      return;
+    } catch (e) { /* fall back to a stream of our own */ }
+  }
   if (!window.EventSource) return;
   var source = new EventSource('/__craftpub/events');
-  source.addEventListener('hello', function (e) {
-    var s = JSON.parse(e.data);
-    if (s.build !== build) { location.reload(); return; }
-    if (s.failed) show(s.problems); else hide();
-  });
-  source.addEventListener('reload', function (e) {
-    var s = JSON.parse(e.data);
-    if (s.build === build) return;
-    if (affects(s.changed)) location.reload(); else build = s.build;
-  });
-  source.addEventListener('errors', function (e) {
-    show(JSON.parse(e.data).problems);
+  ['hello', 'reload', 'errors'].forEach(function (name) {
+    source.addEventListener(name, function (e) { handle(name, JSON.parse(e.data)); });
   });
 })();

@@ -1,6 +1,8 @@
 // `craftpub serve` in a real browser: open pages reload by themselves after
 // an edit (only the pages it changed), a broken source shows the error
-// overlay over the last good page, and fixing it brings the page back.
+// overlay over the last good page, and fixing it brings the page back. The
+// tabs share one browser profile, so more than six of them must share the
+// browser's six connections to the server.
 // Usage: node serve.mjs URL ROOT   (a running `craftpub serve --root ROOT`)
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,14 +26,13 @@ function edit(from, to) {
   fs.writeFileSync(source, text.replace(from, to));
 }
 
-/** Opens `rel` and resolves once its event stream is connected. */
-async function open(browser, rel, errors) {
-  const page = await browser.newPage({ viewport: { width: 1024, height: 800 } });
+/** Opens `rel` in a new tab and resolves once it listens for events. */
+async function open(ctx, rel, errors) {
+  const page = await ctx.newPage();
   page.setDefaultTimeout(20000);
   page.on('pageerror', (e) => errors.push(String(e)));
-  const connected = page.waitForResponse((r) => r.url().endsWith('/__craftpub/events'));
   await page.goto(url + rel);
-  await connected;
+  await page.waitForFunction(() => window.__craftpub && window.__craftpub.connected);
   await page.evaluate(() => { window.__notReloaded = true; });
   return page;
 }
@@ -39,8 +40,14 @@ async function open(browser, rel, errors) {
 const browser = await launch();
 try {
   const errors = [];
-  const page = await open(browser, 'en/2.0/module-1.html', errors);
-  const other = await open(browser, 'en/2.0/module-2.html', errors);
+  const ctx = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+  const page = await open(ctx, 'en/2.0/module-1.html', errors);
+  const other = await open(ctx, 'en/2.0/module-2.html', errors);
+  // More tabs than the browser has connections per host: all load and listen.
+  const more = ['index.html', 'en/2.0/', 'en/2.0/introduction.html', 'en/1.0/', 'en/1.0/module-1.html',
+    'en/1.0/module-2.html', 'en/9.9/missing.html'];
+  for (const rel of more) await open(ctx, rel, errors);
+  check(true, `${more.length + 2} tabs open, each listening`);
   check(await page.locator('#craftpub-overlay').count() === 0, 'no overlay while the sources are good');
 
   // An edit: the page reloads by itself and shows the new text.
@@ -66,7 +73,7 @@ try {
   if (process.env.CRAFTPUB_SCREENSHOT) await page.screenshot({ path: process.env.CRAFTPUB_SCREENSHOT });
 
   // A page opened while broken shows the overlay straight away.
-  const late = await open(browser, 'en/2.0/index.html', errors);
+  const late = await open(ctx, 'en/2.0/index.html', errors);
   check(await late.locator('#craftpub-overlay').isVisible(), 'a page opened while broken shows the overlay');
 
   // Fixed: the overlay goes and the page reloads.
@@ -77,6 +84,14 @@ try {
   check((await page.content()).includes('updated every season'), 'the page shows the fixed build');
   await other.locator('#craftpub-overlay').waitFor({ state: 'detached' });
   check(true, 'the overlay is gone from the other page too');
+
+  // Without SharedWorker, a page listens on a stream of its own.
+  const solo = await browser.newContext();
+  await solo.addInitScript(() => { window.SharedWorker = undefined; });
+  const alone = await open(solo, 'en/2.0/module-1.html', errors);
+  edit('updated every season', 'updated every quarter');
+  await alone.waitForFunction(() => document.body.innerText.includes('updated every quarter'));
+  check(await alone.evaluate(() => window.__notReloaded === undefined), 'a page without SharedWorker reloads by itself too');
   check(errors.length === 0, `no script errors (${errors.join('; ')})`);
 } catch (e) {
   failures++;
