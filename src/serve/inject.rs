@@ -54,7 +54,7 @@ pub fn escape(text: &str) -> String {
 pub fn overlay(problems: &[Diagnostic]) -> String {
     let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
     let mut out = format!(
-        "<div id=\"craftpub-overlay\" role=\"alertdialog\" aria-labelledby=\"craftpub-overlay-title\"><div class=\"craftpub-box\"><p class=\"craftpub-title\" id=\"craftpub-overlay-title\"><strong>craftpub serve</strong>: the sources have {errors} error(s). This page shows the last good build until they are fixed.</p><ol>"
+        "<div id=\"craftpub-overlay\" role=\"alertdialog\" aria-labelledby=\"craftpub-overlay-title\" lang=\"en\" dir=\"ltr\"><div class=\"craftpub-box\"><p class=\"craftpub-title\" id=\"craftpub-overlay-title\"><strong>craftpub serve</strong>: the sources have {errors} error(s). This page shows the last good build until they are fixed.</p><ol>"
     );
     for d in problems {
         let sev = match d.severity {

@@ -328,7 +328,10 @@ fn start_workers(shared: &Arc<Shared>) -> Result<SyncSender<TcpStream>, ServeErr
             loop {
                 let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
                 match next {
-                    Ok(stream) => handle(stream, &shared),
+                    // A bug in answering one request must not cost a worker.
+                    Ok(stream) => {
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(stream, &shared)));
+                    }
                     Err(_) => break,
                 }
             }

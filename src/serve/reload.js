@@ -54,6 +54,8 @@
     overlay.id = 'craftpub-overlay';
     overlay.setAttribute('role', 'alertdialog');
     overlay.setAttribute('aria-labelledby', 'craftpub-overlay-title');
+    overlay.setAttribute('lang', 'en');
+    overlay.setAttribute('dir', 'ltr');
     overlay.appendChild(box);
     document.body.appendChild(overlay);
   }
