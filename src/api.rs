@@ -25,6 +25,23 @@ pub struct ApiIndex<'a> {
     pub languages: Vec<Language>,
     /// Every edition: one version in one language.
     pub editions: Vec<EditionEntry>,
+    /// Every published diff between two versions, per language.
+    pub diffs: Vec<DiffIndexEntry>,
+}
+
+/// A published diff in the index.
+#[derive(Serialize)]
+pub struct DiffIndexEntry {
+    /// The earlier version.
+    pub from: String,
+    /// The later version.
+    pub to: String,
+    /// The language of the texts.
+    pub lang: String,
+    /// The diff page, site-relative.
+    pub html: String,
+    /// The diff as data, site-relative.
+    pub json: String,
 }
 
 /// The standard's metadata in the index.
@@ -68,13 +85,19 @@ pub struct EditionEntry {
     pub lang: String,
     /// The edition's home page, site-relative.
     pub html: String,
+    /// The edition's search data (lunr index and result texts), site-relative.
+    pub search: String,
     /// How many requirements are current, outdated and missing in this language.
     pub coverage: Coverage,
 }
 
 /// Serialises `api/index.json` for `project`, with each edition's coverage
 /// keyed by (version, language).
-pub fn index_json(project: &Project, coverage: &BTreeMap<(String, String), Coverage>) -> Vec<u8> {
+pub fn index_json(
+    project: &Project,
+    coverage: &BTreeMap<(String, String), Coverage>,
+    pairs: &[(String, String)],
+) -> Vec<u8> {
     let lang = project.standard.source_language.as_str();
     let latest = project.latest().map(|v| v.id.as_str());
     let languages = project.languages();
@@ -107,7 +130,19 @@ pub fn index_json(project: &Project, coverage: &BTreeMap<(String, String), Cover
                 version: v.id.clone(),
                 lang: l.code.clone(),
                 html: urls::site_path(&urls::edition_dir(&l.code, &v.id)),
+                search: urls::site_path(&crate::search::index_json(&l.code, &v.id)),
                 coverage: coverage.get(&(v.id.clone(), l.code.clone())).copied().unwrap_or_default(),
+            })
+            .collect(),
+        diffs: pairs
+            .iter()
+            .flat_map(|(from, to)| languages.iter().map(move |l| (from, to, l)))
+            .map(|(from, to, l)| DiffIndexEntry {
+                from: from.clone(),
+                to: to.clone(),
+                lang: l.code.clone(),
+                html: urls::site_path(&urls::diff_page(&l.code, from, to)),
+                json: urls::site_path(&urls::diff_json(&l.code, from, to)),
             })
             .collect(),
         languages,
@@ -148,6 +183,9 @@ pub struct DiffEntry<'a> {
     pub change: &'static str,
     /// Whether title, body or guidance changed.
     pub text_changed: bool,
+    /// Whether the word operations are on the source-language text, because
+    /// the translation did not follow the change.
+    pub text_in_source_language: bool,
     /// Word operations on the title.
     pub title: &'a [crate::diff::WordOp],
     /// Word operations on the body.
@@ -181,6 +219,7 @@ pub fn diff_json(d: &crate::diff::VersionDiff, lang: &str) -> Vec<u8> {
                 old_id: c.old_id.as_deref(),
                 change: c.change.as_str(),
                 text_changed: c.text_changed,
+                text_in_source_language: c.text_in_source_language,
                 title: &c.title_ops,
                 body: &c.body_ops,
                 guidance: &c.guidance_ops,

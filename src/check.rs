@@ -181,6 +181,7 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
 /// and requirement IDs that exist in English, no duplicates, and interface
 /// strings that cover the theme's (missing ones are warnings: English shows).
 pub fn check_translations(project: &Project, english_strings: Option<&toml::Table>, diags: &mut Diagnostics) {
+    let (lineages, _) = crate::diff::lineages(project);
     for lang in &project.translations {
         if let Some(english) = english_strings {
             check_strings(english, &lang.strings, &lang.strings_file, "", diags);
@@ -260,26 +261,59 @@ pub fn check_translations(project: &Project, english_strings: Option<&toml::Tabl
                         ),
                         Some(_) => {}
                     }
-                    for (id, offset, first_line) in
-                        cross_references(&t.body).into_iter().map(|(id, o)| (id, o, t.body_line)).chain(
-                            cross_references(t.guidance.as_deref().unwrap_or(""))
-                                .into_iter()
-                                .map(|(id, o)| (id, o, t.guidance_line)),
-                        )
-                    {
-                        if !english_chapter_of.contains_key(id) {
-                            let text =
-                                if first_line == t.body_line { &t.body } else { t.guidance.as_deref().unwrap_or("") };
-                            diags.error(
-                                &t.file,
-                                first_line + line_of(text, offset) - 1,
-                                format!("cross-reference [[{id}]] names no requirement of version {version_id}"),
-                                "correct the ID, or remove the reference",
-                            );
-                        }
+                    let mut refs: Vec<(&str, usize)> = cross_references(&t.body)
+                        .into_iter()
+                        .map(|(id, o)| (id, t.body_line + line_of(&t.body, o) - 1))
+                        .collect();
+                    if let Some(g) = &t.guidance {
+                        refs.extend(
+                            cross_references(g).into_iter().map(|(id, o)| (id, t.guidance_line + line_of(g, o) - 1)),
+                        );
+                    }
+                    check_translated_refs(&lineages, version, &t.file, &refs, diags);
+                }
+                for block in &chapter.blocks {
+                    if let Block::Prose { text, line } = block {
+                        let refs: Vec<(&str, usize)> = cross_references(text)
+                            .into_iter()
+                            .map(|(id, o)| (id, line + line_of(text, o) - 1))
+                            .collect();
+                        check_translated_refs(&lineages, version, &chapter.file, &refs, diags);
                     }
                 }
             }
+        }
+    }
+}
+
+/// Cross-references in translated text: an ID of the version is fine; an ID
+/// that the requirement had in another version resolves (a warning asks to
+/// update it); anything else is an error.
+fn check_translated_refs(
+    lineages: &[crate::diff::Lineage],
+    version: &Version,
+    file: &Path,
+    refs: &[(&str, usize)],
+    diags: &mut Diagnostics,
+) {
+    let index = version.requirement_index();
+    for &(id, line) in refs {
+        if index.contains_key(id) {
+            continue;
+        }
+        match crate::diff::id_in_version(lineages, &version.id, id) {
+            Some(now) => diags.warning(
+                file,
+                line,
+                format!("cross-reference [[{id}]] is requirement {now} in version {}", version.id),
+                format!("write [[{now}]]"),
+            ),
+            None => diags.error(
+                file,
+                line,
+                format!("cross-reference [[{id}]] names no requirement of version {}", version.id),
+                "correct the ID, or remove the reference",
+            ),
         }
     }
 }
@@ -411,33 +445,29 @@ pub fn check_amendment_coverage(project: &Project, diags: &mut Diagnostics) {
                     }
                 }
             }
-            if let (ChangeKind::Modified, Some(id)) = (c.change, c.id.as_deref()) {
-                if named_new.get(id) == Some(&ChangeKindDeclared::Added) {
-                    diags.error(
-                        &file,
-                        ln(id),
-                        format!("requirement {id} is listed as added, but it exists in {}", previous.id),
-                        "list it in modified instead",
-                    );
-                }
+            if let (ChangeKind::Modified, Some(id)) = (c.change, c.id.as_deref())
+                && named_new.get(id) == Some(&ChangeKindDeclared::Added)
+            {
+                diags.error(
+                    &file,
+                    ln(id),
+                    format!("requirement {id} is listed as added, but it exists in {}", previous.id),
+                    "list it in modified instead",
+                );
             }
         }
         // Entries naming an added requirement that existed before (and was not renumbered).
         for (id, kind) in &named_new {
-            if *kind == ChangeKindDeclared::Added {
-                if let Some(c) = diff.changes.iter().find(|c| c.id.as_deref() == Some(*id)) {
-                    if c.change == ChangeKind::Unchanged || c.change == ChangeKind::Renumbered {
-                        diags.error(
-                            &file,
-                            ln(id),
-                            format!(
-                                "requirement {id} is listed as added, but it continues a requirement of {}",
-                                previous.id
-                            ),
-                            "remove it from added",
-                        );
-                    }
-                }
+            if *kind == ChangeKindDeclared::Added
+                && let Some(c) = diff.changes.iter().find(|c| c.id.as_deref() == Some(*id))
+                && (c.change == ChangeKind::Unchanged || c.change == ChangeKind::Renumbered)
+            {
+                diags.error(
+                    &file,
+                    ln(id),
+                    format!("requirement {id} is listed as added, but it continues a requirement of {}", previous.id),
+                    "remove it from added",
+                );
             }
         }
         for id in &named_removed {

@@ -102,6 +102,9 @@ pub struct RequirementChange {
     pub meta: Vec<MetaChange>,
     /// The amendment entries that declare this change.
     pub amendments: Vec<AmendmentRef>,
+    /// Whether the word operations show the source (English) text because
+    /// the translation shown did not follow the change (it is outdated).
+    pub text_in_source_language: bool,
 }
 
 /// The changes between two versions.
@@ -439,6 +442,7 @@ pub fn compare_in(
                     .collect(),
                 meta: Vec::new(),
                 amendments: amendments_for(project, from, to, &lineage_ids(from, &r.id)),
+                text_in_source_language: false,
             });
         }
     };
@@ -464,6 +468,7 @@ pub fn compare_in(
                     .collect(),
                 meta: Vec::new(),
                 amendments: amendments_for(project, from, to, &lineage_ids(to, &r.id)),
+                text_in_source_language: false,
             },
             Some(o) => {
                 let text_changed = o.title != r.title
@@ -486,7 +491,13 @@ pub fn compare_in(
                         vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
                     }
                 };
-                let (o, r) = (shown(from, o), &new_text);
+                let shown_old = shown(from, o);
+                // A translation that did not follow the English change: show the English change.
+                let stale = text_changed
+                    && shown_old.title == new_text.title
+                    && shown_old.body == new_text.body
+                    && shown_old.guidance == new_text.guidance;
+                let (o, r) = if stale { (ShownText::of(o), &ShownText::of(r)) } else { (shown_old, &new_text) };
                 RequirementChange {
                     id: Some(r_id.clone()),
                     old_id: Some(o_id),
@@ -507,6 +518,7 @@ pub fn compare_in(
                     } else {
                         amendments_for(project, from, to, &lineage_ids(to, &r_id))
                     },
+                    text_in_source_language: stale,
                 }
             }
         };
@@ -638,4 +650,14 @@ pub fn lineages(project: &Project) -> (Vec<Lineage>, BTreeMap<(String, String), 
         }
     }
     (out, index)
+}
+
+/// Finds what requirement `id` (an ID from any version) is called in
+/// `version`, following lineages: for cross-references in text carried over
+/// from another version. `None` when it has no counterpart there.
+pub fn id_in_version<'l>(lineages: &'l [Lineage], version: &str, id: &str) -> Option<&'l str> {
+    lineages
+        .iter()
+        .filter(|l| l.steps.iter().any(|(_, x)| x == id))
+        .find_map(|l| l.steps.iter().find(|(v, _)| v == version).map(|(_, x)| x.as_str()))
 }

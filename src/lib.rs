@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod status;
 pub mod urls;
@@ -41,6 +42,9 @@ pub enum BuildError {
     /// The output could not be written.
     #[error(transparent)]
     Write(#[from] write::WriteError),
+    /// The search scripts (lunr, lunr-languages) could not be had.
+    #[error(transparent)]
+    Search(#[from] search::VendorError),
 }
 
 /// Loads and checks the project at `root`: the model (when there is one to
@@ -72,7 +76,9 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
         Some(t) if !diags.has_errors() => t,
         _ => return Err(BuildError::Sources(diags)),
     };
-    let files = render::render_site(&project, &theme)?;
+    let vendor = search::Vendor::prepare(&root.join("theme"))?;
+    let mut files = render::render_site(&project, &theme)?;
+    vendor.add_needed(&mut files);
     write::write_site(root, out, &files)?;
     Ok(BuildReport { files: files.len(), diagnostics: diags })
 }

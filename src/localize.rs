@@ -258,21 +258,23 @@ impl<'a> Localizer<'a> {
         if let Some(t) = own.filter(|t| fresh(t)) {
             return LocalChapter { source: c, status: TranslationStatus::Current, translation: Some(t) };
         }
-        // Reuse a translation of the same English text from another version.
-        let others = self
-            .project
-            .versions
-            .iter()
-            .rev()
-            .filter_map(|v| lang.versions.get(&v.id).and_then(|chs| chs.get(&c.slug)));
-        let mut newest = None;
-        for t in others {
+        // Reuse a translation of the same English text from any version; else
+        // show the newest translation from this or an earlier version, outdated.
+        let position = |id: &str| self.project.versions.iter().position(|v| v.id == id);
+        let here = position(&version.id);
+        let mut newest_earlier = None;
+        for v in self.project.versions.iter().rev() {
+            let Some(t) = lang.versions.get(&v.id).and_then(|chs| chs.get(&c.slug)).filter(|t| !t.untranslated) else {
+                continue;
+            };
             if t.source.as_deref() == Some(fp.as_str()) {
                 return LocalChapter { source: c, status: TranslationStatus::Current, translation: Some(t) };
             }
-            newest = newest.or(Some(t));
+            if newest_earlier.is_none() && position(&v.id) <= here {
+                newest_earlier = Some(t);
+            }
         }
-        match own.or(newest) {
+        match own.or(newest_earlier) {
             Some(t) => LocalChapter { source: c, status: TranslationStatus::Outdated, translation: Some(t) },
             None => LocalChapter { source: c, status: TranslationStatus::Missing, translation: None },
         }

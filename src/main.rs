@@ -216,19 +216,19 @@ fn main() -> ExitCode {
         }
         Command::Status { root, lang, version, format } => {
             let Some((project, _)) = load_checked(&root) else { return ExitCode::from(1) };
-            if let Some(l) = &lang {
-                if project.translation(l).is_none() {
-                    eprintln!(
-                        "error: there is no translation \"{l}\" in translations/ (craftpub translate {l} starts one)"
-                    );
-                    return ExitCode::from(2);
-                }
+            if let Some(l) = &lang
+                && project.translation(l).is_none()
+            {
+                eprintln!(
+                    "error: there is no translation \"{l}\" in translations/ (craftpub translate {l} starts one)"
+                );
+                return ExitCode::from(2);
             }
-            if let Some(v) = &version {
-                if project.version(v).is_none() {
-                    eprintln!("error: there is no version \"{v}\" in standard/");
-                    return ExitCode::from(2);
-                }
+            if let Some(v) = &version
+                && project.version(v).is_none()
+            {
+                eprintln!("error: there is no version \"{v}\" in standard/");
+                return ExitCode::from(2);
             }
             let report = craftpub::status::report(&root, &project, lang.as_deref(), version.as_deref());
             match format {
@@ -260,6 +260,9 @@ fn main() -> ExitCode {
                         }
                         for m in &e.missing {
                             out!("  missing  {} {}", m.id, m.title);
+                        }
+                        for c in &e.chapters {
+                            out!("  chapter {} ({}.md): title and text {}", c.title, c.slug, c.status.as_str());
                         }
                     }
                 }

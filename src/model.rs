@@ -57,13 +57,10 @@ impl Project {
 
     /// The languages of the site: the source language first, then each translation.
     pub fn languages(&self) -> Vec<Language> {
-        let source = Language {
-            code: self.standard.source_language.clone(),
-            name: "English".into(),
-            native_name: "English".into(),
-            dir: Direction::Ltr,
-            search: "en".into(),
-        };
+        let code = self.standard.source_language.clone();
+        let name = if code == "en" { "English".to_owned() } else { code.clone() };
+        let source =
+            Language { name: name.clone(), native_name: name, dir: Direction::Ltr, search: code.clone(), code };
         std::iter::once(source).chain(self.translations.iter().map(|t| t.language.clone())).collect()
     }
 

@@ -24,6 +24,19 @@ pub struct EditionStatus {
     pub outdated: Vec<OutdatedRequirement>,
     /// Requirements with no translation.
     pub missing: Vec<MissingRequirement>,
+    /// Chapters whose title and prose are outdated or not translated.
+    pub chapters: Vec<ChapterStatus>,
+}
+
+/// A chapter whose own text (title, prose, headings) is not current.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterStatus {
+    /// The chapter's file name without `.md`.
+    pub slug: String,
+    /// Its English title.
+    pub title: String,
+    /// outdated or missing.
+    pub status: TranslationStatus,
 }
 
 /// An outdated translation and the English change behind it.
@@ -84,6 +97,17 @@ pub fn report(
                 coverage: Coverage::of(&reqs),
                 outdated: Vec::new(),
                 missing: Vec::new(),
+                chapters: v
+                    .chapters
+                    .iter()
+                    .map(|c| localizer.chapter(v, c))
+                    .filter(|c| c.status != TranslationStatus::Current)
+                    .map(|c| ChapterStatus {
+                        slug: c.source.slug.clone(),
+                        title: c.source.title.clone(),
+                        status: c.status,
+                    })
+                    .collect(),
             };
             for r in &reqs {
                 match (r.status, r.translation) {

@@ -33,7 +33,8 @@ fn builds_the_fixture_site() {
     assert!(chapter.contains("href=\"../../en/2.0/module-2.html#req-2.2.1\""), "cross-references resolve: {chapter}");
     let latest = fs::read_to_string(public.join("en/latest/index.html")).unwrap();
     assert!(latest.contains("url=../../en/2.0/index.html"), "latest/ points to the current version: {latest}");
-    assert!(!chapter.contains("<script"), "pages need no script");
+    assert_eq!(chapter.matches("<script").count(), 1, "pages need no script but the deferred search script");
+    assert!(chapter.contains("<script src=\"../../assets/search.js\" defer></script>"));
 }
 
 #[test]
@@ -109,7 +110,9 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     // Fixed: the new build replaces the old output.
     edit(dir.path(), "theme/templates/chapter.html", "{{ chapter.no_such_field }}</h1>", "{{ chapter.title }}</h1>");
     edit(dir.path(), "standard/2.0/module-1.md", "names one person", "names one trusted person");
-    assert_eq!(build(dir.path(), None).0, 0);
+    edit(dir.path(), "standard/2.0/amendments.toml", "modified = [\"1.1.2\"]", "modified = [\"1.1.2\", \"1.1.1\"]");
+    let (code, stderr) = build(dir.path(), None);
+    assert_eq!(code, 0, "{stderr}");
     let page = fs::read_to_string(public.join("en/2.0/module-1.html")).unwrap();
     assert!(page.contains("one trusted person"));
 }

@@ -185,7 +185,6 @@ fn parse_translated_chapter(file: &Path, text: &str, diags: &mut Diagnostics) ->
     });
     let mut blocks = Vec::new();
     let mut requirements = Vec::new();
-    let mut seen = BTreeSet::new();
     for raw in parse_blocks(file, body, body_line, diags) {
         match raw {
             RawBlock::Prose(text, line) => blocks.push(Block::Prose { text, line }),
@@ -196,8 +195,9 @@ fn parse_translated_chapter(file: &Path, text: &str, diags: &mut Diagnostics) ->
                 let mut title = None;
                 let mut source = None;
                 let mut untranslated = false;
+                let mut seen = BTreeSet::new();
                 for (key, value, line) in &raw.fields {
-                    if !seen.insert((raw.id.clone(), key.clone())) {
+                    if !seen.insert(key.clone()) {
                         diags.error(
                             file,
                             *line,

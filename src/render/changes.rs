@@ -130,6 +130,7 @@ fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &R
         "old_id": c.old_id,
         "title_html": ops_inline(&c.title_ops, t),
         "text_changed": c.text_changed,
+        "text_lang": (c.text_in_source_language && !lc.localizer.is_source()).then(|| lc.project.standard.source_language.clone()),
         "body_html": ops_inline(&c.body_ops, t),
         "body_old": body_old,
         "body_new": body_new,
@@ -209,6 +210,7 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
             let index = v.requirement_index();
             let resolve =
                 |x: &str| index.get(x).map(|slug| format!("{root}{}", urls::requirement(code, &v.id, slug, x)));
+            let mut ops_in_source = false;
             let (change, ops, reasons): (&str, Vec<WordOp>, Vec<Value>) = match previous {
                 None => ("first", Vec::new(), Vec::new()),
                 Some((pv, pr)) => {
@@ -219,6 +221,7 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
                         .find(|c| c.id.as_deref() == Some(id.as_str()) && c.old_id.as_deref() == Some(pr.id.as_str()));
                     match c {
                         Some(c) => {
+                            ops_in_source = c.text_in_source_language;
                             let mut ops = c.title_ops.clone();
                             ops.push(WordOp { op: "equal", text: "\n\n".into() });
                             ops.extend(c.body_ops.clone());
@@ -244,6 +247,7 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
                 "change": change,
                 "change_label": t["ui"][format!("change_{change}")].as_str().unwrap_or(change),
                 "diff_html": if ops.is_empty() { String::new() } else { ops_inline(&ops, t) },
+                "diff_lang": (ops_in_source && !lc.localizer.is_source()).then(|| project.standard.source_language.clone()),
                 "reasons": reasons,
                 "level": r.meta.level.name(),
                 "timeframe": r.meta.timeframe.name(),

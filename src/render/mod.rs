@@ -14,10 +14,12 @@ use walkdir::WalkDir;
 
 use crate::api;
 use crate::diagnostics::Diagnostics;
+use crate::diff;
 use crate::load::{parse_toml, read_source};
 use crate::localize::{Coverage, LocalChapter, LocalRequirement, Localizer, TranslationStatus};
 use crate::markdown;
 use crate::model::*;
+use crate::search;
 use crate::urls;
 
 /// The files of a rendered site: path relative to the output folder, and bytes.
@@ -155,7 +157,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 enum BlockView {
     Prose { html: String, fallback_lang: Option<String> },
     Section { anchor: String, title: String, fallback_lang: Option<String> },
-    Requirement(RequirementView),
+    Requirement(Box<RequirementView>),
 }
 
 /// A requirement, ready for the template.
@@ -241,6 +243,11 @@ struct LangContext<'a> {
 impl LangContext<'_> {
     fn code(&self) -> &str {
         &self.language.code
+    }
+
+    /// The search pipeline of the language, from its `search` setting.
+    fn search_language(&self) -> search::SearchLanguage {
+        search::SearchLanguage::from_code(&self.language.search)
     }
 
     fn base(&self, page: &str) -> Context {
@@ -340,19 +347,56 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
                 })
                 .collect();
             ctx.insert("languages", &editions);
+            insert_search(&mut ctx, &lc, latest);
             ctx.insert("notice_html", &markdown::to_html(&project.standard.notice, &|_| None));
             files.insert(page.clone(), theme.render("index.html", &page, &ctx)?);
 
             let page = "404.html".to_owned();
             let mut ctx = lc.base(&page);
             ctx.insert("root", "/");
+            insert_search(&mut ctx, &lc, latest);
             files.insert(page.clone(), theme.render("404.html", &page, &ctx)?);
         }
     }
 
     files.insert("sitemap.xml".into(), sitemap(project, &languages, &files));
-    files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage));
+    files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage, &site.pairs));
     Ok(files)
+}
+
+/// The search box of a page outside any edition searches the current one.
+fn insert_search(ctx: &mut Context, lc: &LangContext, latest: Option<&Version>) {
+    if let Some(v) = latest {
+        ctx.insert("search", &search::page_context(lc.code(), &v.id, lc.search_language()));
+    }
+}
+
+/// A chapter as one language shows it: the translated text where there is
+/// one, the English elsewhere; for search documents.
+fn localized_chapter(lch: &LocalChapter, requirements: &BTreeMap<&str, LocalRequirement>) -> Chapter {
+    let mut chapter = lch.source.clone();
+    chapter.title = lch.title().to_owned();
+    let mut n = 0;
+    for block in &mut chapter.blocks {
+        match block {
+            Block::Prose { text, .. } => {
+                *text = lch.prose(n).0.to_owned();
+                n += 1;
+            }
+            Block::Section(s) => {
+                s.title = lch.prose(n).0.to_owned();
+                n += 1;
+            }
+            Block::Requirement(r) => {
+                if let Some(local) = requirements.get(r.id.as_str()) {
+                    r.title = local.title().to_owned();
+                    r.body = local.body().to_owned();
+                    r.guidance = local.guidance().map(str::to_owned);
+                }
+            }
+        }
+    }
+    chapter
 }
 
 fn version_links(project: &Project, lang: &str, here: &Version, slug: Option<&str>) -> Vec<VersionLink> {
@@ -387,18 +431,22 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     let requirements: BTreeMap<&str, LocalRequirement> =
         lc.localizer.requirements(version).into_iter().map(|r| (r.source.id.as_str(), r)).collect();
     let coverage = Coverage::of(&requirements.values().cloned().collect::<Vec<_>>());
+    let search_lang = lc.search_language();
+    let docs: Vec<search::Document> = chapters
+        .iter()
+        .flat_map(|lch| search::chapter_documents(code, &version.id, &localized_chapter(lch, &requirements)))
+        .collect();
+    files.extend(search::edition_files(code, &version.id, &docs, search_lang));
 
     let toc: Vec<Value> = chapters
         .iter()
         .map(|lch| {
             let c = lch.source;
-            let mut n = 0;
             let mut sections = Vec::new();
-            for b in c.blocks.iter().filter(|b| !matches!(b, Block::Requirement(_))) {
+            for (n, b) in c.blocks.iter().filter(|b| !matches!(b, Block::Requirement(_))).enumerate() {
                 if let Block::Section(s) = b {
                     sections.push(json!({ "anchor": s.anchor, "title": lch.prose(n).0 }));
                 }
-                n += 1;
             }
             json!({ "slug": c.slug, "title": lch.title(), "kind": c.kind, "href": urls::chapter(code, &version.id, &c.slug), "sections": sections, "requirements": c.requirements().count() })
         })
@@ -425,6 +473,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         ctx.insert("toc", &toc);
         ctx.insert("coverage", &coverage);
         ctx.insert("is_translation", &!lc.localizer.is_source());
+        ctx.insert("search", &search::page_context(code, &version.id, search_lang));
         ctx
     };
 
@@ -433,13 +482,22 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     ctx.insert("requirement_count", &version.requirements().count());
     files.insert(page.clone(), lc.theme.render("edition.html", &page, &ctx)?);
 
+    let page = search::search_page(code, &version.id);
+    let ctx = edition_ctx(&page, None);
+    files.insert(page.clone(), lc.theme.render("search.html", &page, &ctx)?);
+
     let source = project.standard.source_language.as_str();
     for (i, lch) in chapters.iter().enumerate() {
         let chapter = lch.source;
         let page = urls::chapter(code, &version.id, &chapter.slug);
         let root = urls::to_root(&page);
-        let resolve =
-            |id: &str| index.get(id).map(|slug| format!("{root}{}", urls::requirement(code, &version.id, slug, id)));
+        let resolve = |id: &str| {
+            let id =
+                if index.contains_key(id) { Some(id) } else { diff::id_in_version(&lc.site.lineages, &version.id, id) };
+            id.and_then(|id| {
+                index.get(id).map(|slug| format!("{root}{}", urls::requirement(code, &version.id, slug, id)))
+            })
+        };
         let fallback = |is_english: bool| (is_english && code != source).then(|| source.to_owned());
         let mut blocks = Vec::new();
         let mut n = 0;
@@ -476,7 +534,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
                         }
                         _ => None,
                     };
-                    BlockView::Requirement(RequirementView {
+                    BlockView::Requirement(Box::new(RequirementView {
                         id: r.id.clone(),
                         anchor: urls::requirement_anchor(&r.id),
                         title: local.title().to_owned(),
@@ -491,7 +549,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
                         fallback_lang: fallback(local.is_fallback()),
                         english_href,
                         changes_href,
-                    })
+                    }))
                 }
             };
             blocks.push(view);
@@ -526,17 +584,17 @@ fn sitemap(project: &Project, languages: &[Language], files: &SiteFiles) -> Vec<
         }
         out.push_str(&format!("  <url><loc>{}</loc>", loc(path)));
         // Alternates: the same page in every language, when the page is per language.
-        if let Some((lang, rest)) = path.split_once('/') {
-            if languages.iter().any(|l| l.code == lang) {
-                for l in languages {
-                    let alt = format!("{}/{rest}", l.code);
-                    if files.contains_key(&alt) {
-                        out.push_str(&format!(
-                            "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                            markdown::escape(&l.code),
-                            loc(&alt)
-                        ));
-                    }
+        if let Some((lang, rest)) = path.split_once('/')
+            && languages.iter().any(|l| l.code == lang)
+        {
+            for l in languages {
+                let alt = format!("{}/{rest}", l.code);
+                if files.contains_key(&alt) {
+                    out.push_str(&format!(
+                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        markdown::escape(&l.code),
+                        loc(&alt)
+                    ));
                 }
             }
         }

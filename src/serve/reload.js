@@ -60,9 +60,32 @@
     document.body.appendChild(overlay);
   }
 
+  // The site paths of this page and of what it loaded (styles, scripts,
+  // images, and whatever it fetched since, such as a search index).
+  function used() {
+    var paths = {};
+    paths[here] = true;
+    function add(u) {
+      try {
+        var url = new URL(u, location.href);
+        if (url.origin !== location.origin) return;
+        var p = url.pathname;
+        paths[p.slice(-1) === '/' ? p + 'index.html' : p] = true;
+      } catch (e) { /* not a URL */ }
+    }
+    if (window.performance && performance.getEntriesByType) {
+      performance.getEntriesByType('resource').forEach(function (e) { add(e.name); });
+    }
+    document.querySelectorAll('link[rel~="stylesheet"], script[src], img[src]').forEach(function (e) {
+      add(e.getAttribute('href') || e.getAttribute('src'));
+    });
+    return paths;
+  }
+
   function affects(changed) {
     if (!changed || missing || document.getElementById('craftpub-overlay')) return true;
-    return changed.some(function (p) { return p === here || /\.(css|js)$/.test(p); });
+    var paths = used();
+    return changed.some(function (p) { return paths[p]; });
   }
 
   function handle(name, s) {

@@ -85,6 +85,12 @@ try {
   await other.locator('#craftpub-overlay').waitFor({ state: 'detached' });
   check(true, 'the overlay is gone from the other page too');
 
+  // A change to the stylesheet every page uses reloads every page.
+  const otherReloaded = other.waitForEvent('load');
+  fs.appendFileSync(path.join(root, 'theme/static/style.css'), '\n/* edited */\n');
+  await otherReloaded;
+  check(true, 'a stylesheet change reloads a page that uses it');
+
   // Without SharedWorker, a page listens on a stream of its own.
   const solo = await browser.newContext();
   await solo.addInitScript(() => { window.SharedWorker = undefined; });

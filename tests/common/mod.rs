@@ -28,11 +28,22 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Links the repository's theme/node_modules (lunr, lunr-languages) into a
+/// copied theme, so that builds need not run `npm ci` themselves.
+pub fn link_node_modules(theme: &Path) {
+    let modules = repo().join("theme/node_modules");
+    #[cfg(unix)]
+    if modules.is_dir() && !theme.join("node_modules").exists() {
+        std::os::unix::fs::symlink(&modules, theme.join("node_modules")).unwrap();
+    }
+}
+
 /// A project in a temporary folder: the fixture's sources and the repository's theme.
 pub fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("tests/fixtures").join(name), dir.path());
     copy_tree(&repo().join("theme"), &dir.path().join("theme"));
+    link_node_modules(&dir.path().join("theme"));
     dir
 }
 
@@ -53,6 +64,7 @@ pub fn shipped() -> tempfile::TempDir {
             copy_tree(&repo().join(part), &dir.path().join(part));
         }
     }
+    link_node_modules(&dir.path().join("theme"));
     dir
 }
 

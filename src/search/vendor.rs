@@ -1,0 +1,182 @@
+//! lunr.js and lunr-languages, from `theme/node_modules` into `assets/lunr/`.
+//!
+//! The packages are pinned by `theme/package-lock.json`; no third-party code
+//! is committed. When `theme/node_modules` is missing, a build runs `npm ci`
+//! in `theme/` itself, so a fresh clone builds with `cargo run --release --
+//! build` alone (given Node.js and npm).
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::lunr_index::LUNR_VERSION;
+use super::pipeline::SearchLanguage;
+use crate::render::SiteFiles;
+
+/// The lunr-languages version whose pipelines the index reproduces.
+pub const LUNR_LANGUAGES_VERSION: &str = "1.22.0";
+
+/// Where the vendored files go, below the site root.
+const ASSET_DIR: &str = "assets/lunr/";
+
+/// A vendored file: where it is below `node_modules`, and its name in `assets/lunr/`.
+struct Asset {
+    source: &'static str,
+    name: &'static str,
+}
+
+const LUNR: Asset = Asset { source: "lunr/lunr.min.js", name: "lunr.min.js" };
+const SUPPORT: Asset =
+    Asset { source: "lunr-languages/min/lunr.stemmer.support.min.js", name: "lunr.stemmer.support.min.js" };
+const ES: Asset = Asset { source: "lunr-languages/min/lunr.es.min.js", name: "lunr.es.min.js" };
+const FR: Asset = Asset { source: "lunr-languages/min/lunr.fr.min.js", name: "lunr.fr.min.js" };
+const PT: Asset = Asset { source: "lunr-languages/min/lunr.pt.min.js", name: "lunr.pt.min.js" };
+/// The packages' licences, shipped beside their code.
+const LICENSES: [Asset; 2] = [
+    Asset { source: "lunr/LICENSE", name: "LICENSE-lunr.txt" },
+    Asset { source: "lunr-languages/LICENSE", name: "LICENSE-lunr-languages.txt" },
+];
+
+fn assets(language: SearchLanguage) -> &'static [Asset] {
+    match language {
+        SearchLanguage::English | SearchLanguage::Unstemmed => &[LUNR],
+        SearchLanguage::Spanish => &[LUNR, SUPPORT, ES],
+        SearchLanguage::French => &[LUNR, SUPPORT, FR],
+        SearchLanguage::Portuguese => &[LUNR, SUPPORT, PT],
+    }
+}
+
+/// The scripts a page of `language` loads before its index, in order, as
+/// paths below the site root.
+pub fn scripts(language: SearchLanguage) -> Vec<String> {
+    assets(language).iter().map(|a| format!("{ASSET_DIR}{}", a.name)).collect()
+}
+
+/// Why the search scripts could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum VendorError {
+    /// `theme/node_modules` is missing and npm is not installed.
+    #[error(
+        "{dir}/node_modules is missing and npm was not found ({source}); install Node.js and npm (Debian: apt-get install npm), then run `npm ci` in {dir}, or run `bash .ci/run`"
+    )]
+    NpmMissing {
+        /// The theme folder.
+        dir: PathBuf,
+        /// Why npm could not be started.
+        source: io::Error,
+    },
+    /// `npm ci` failed.
+    #[error("`npm ci` in {dir} failed ({status}); fix what npm says below and run `npm ci` in {dir} again:\n{output}")]
+    NpmFailed {
+        /// The theme folder.
+        dir: PathBuf,
+        /// npm's exit status.
+        status: String,
+        /// The end of npm's output.
+        output: String,
+    },
+    /// A file that should be in `node_modules` is not there.
+    #[error("cannot read {path}: {source}; reinstall the theme's packages with `npm ci` in {dir}")]
+    Missing {
+        /// The file.
+        path: PathBuf,
+        /// The theme folder.
+        dir: PathBuf,
+        /// The reading error.
+        source: io::Error,
+    },
+    /// An installed package is not the version the index is built for.
+    #[error(
+        "{package} {found} is installed in {dir}/node_modules, but craftpub builds indexes for {package} {expected}; run `npm ci` in {dir} to install the pinned version"
+    )]
+    WrongVersion {
+        /// The package.
+        package: &'static str,
+        /// The installed version.
+        found: String,
+        /// The version craftpub needs.
+        expected: &'static str,
+        /// The theme folder.
+        dir: PathBuf,
+    },
+}
+
+/// The vendored files, read from `theme/node_modules`.
+#[derive(Debug, Clone)]
+pub struct Vendor {
+    files: BTreeMap<&'static str, Vec<u8>>,
+}
+
+fn installed_version(dir: &Path, package: &str) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("node_modules").join(package).join("package.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json.get("version")?.as_str().map(str::to_owned)
+}
+
+fn run_npm_ci(dir: &Path) -> Result<(), VendorError> {
+    eprintln!(
+        "craftpub build: {}/node_modules is missing; running `npm ci` in {} (lunr and lunr-languages, pinned by package-lock.json)",
+        dir.display(),
+        dir.display()
+    );
+    let output = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .output()
+        .map_err(|source| VendorError::NpmMissing { dir: dir.to_path_buf(), source })?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<&str> = text.lines().collect();
+    let tail = lines[lines.len().saturating_sub(20)..].join("\n");
+    Err(VendorError::NpmFailed { dir: dir.to_path_buf(), status: output.status.to_string(), output: tail })
+}
+
+impl Vendor {
+    /// Reads the vendored files from `theme_dir/node_modules`, running `npm
+    /// ci` in `theme_dir` first when the packages are not installed.
+    pub fn prepare(theme_dir: &Path) -> Result<Vendor, VendorError> {
+        let modules = theme_dir.join("node_modules");
+        let installed =
+            installed_version(theme_dir, "lunr").is_some() && installed_version(theme_dir, "lunr-languages").is_some();
+        if !installed {
+            run_npm_ci(theme_dir)?;
+        }
+        for (package, expected) in [("lunr", LUNR_VERSION), ("lunr-languages", LUNR_LANGUAGES_VERSION)] {
+            let found = installed_version(theme_dir, package).unwrap_or_else(|| "nothing".into());
+            if found != expected {
+                return Err(VendorError::WrongVersion { package, found, expected, dir: theme_dir.to_path_buf() });
+            }
+        }
+        let mut files = BTreeMap::new();
+        for asset in [&LUNR, &SUPPORT, &ES, &FR, &PT].into_iter().chain(&LICENSES) {
+            let path = modules.join(asset.source);
+            let bytes = std::fs::read(&path).map_err(|source| VendorError::Missing {
+                path: path.clone(),
+                dir: theme_dir.to_path_buf(),
+                source,
+            })?;
+            files.insert(asset.name, bytes);
+        }
+        Ok(Vendor { files })
+    }
+
+    /// Adds to `site` the scripts that its search indexes need (and the
+    /// packages' licences), nothing more.
+    pub fn add_needed(&self, site: &mut SiteFiles) {
+        let languages = super::languages_in(site.iter());
+        if languages.is_empty() {
+            return;
+        }
+        let mut wanted: Vec<&Asset> = languages.iter().flat_map(|l| assets(*l)).collect();
+        wanted.extend(&LICENSES);
+        for asset in wanted {
+            if let Some(bytes) = self.files.get(asset.name) {
+                site.insert(format!("{ASSET_DIR}{}", asset.name), bytes.clone());
+            }
+        }
+    }
+}
