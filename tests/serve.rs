@@ -242,6 +242,20 @@ fn serves_the_site_with_types_head_folders_and_the_404_page() {
     let (_, _, css) = server.get("/assets/style.css");
     assert_eq!(css.as_bytes(), fs::read(dir.path().join("theme/static/style.css")).unwrap());
 
+    // Everything a build adds after rendering is served too: the search
+    // scripts each page names.
+    let scripts = body
+        .split("data-scripts=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page names its search scripts");
+    for script in scripts.split(' ') {
+        let path = format!("/en/2.0/{script}").replace("/en/2.0/../../", "/");
+        let (status, head, _) = server.get(&path);
+        assert_eq!(status, 200, "{path}: {head}");
+        assert!(head.contains("content-type: text/javascript"), "{path}: {head}");
+    }
+
     // A query string does not change the file.
     assert_eq!(server.get("/en/2.0/?utm=x").0, 200);
 

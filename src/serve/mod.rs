@@ -36,8 +36,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use crate::BuildError;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::render::{self, SiteFiles};
+use crate::render::SiteFiles;
 use events::Hub;
 use http::{Method, Request, Response};
 use inject::Injection;
@@ -172,38 +173,36 @@ pub enum Build {
 }
 
 /// Checks and renders the project at `root` in memory, as `craftpub build`
-/// would, without writing anything. A template that fails while rendering
-/// becomes one more diagnostic; so does a panic, so the server survives it.
+/// would ([`crate::build_in_memory`]), without writing anything. A failure
+/// after the check (a template, the search scripts) becomes one more
+/// diagnostic; so does a panic, so the server survives it.
 pub fn build_site(root: &Path) -> Build {
-    let attempt = std::panic::catch_unwind(|| {
-        let (project, theme, diags) = crate::check(root);
-        match theme {
-            Some(theme) if !diags.has_errors() => match render::render_site(&project, &theme) {
-                Ok(files) => Build::Site(files, diags),
-                Err(e) => {
-                    let mut all = diags.sorted();
-                    all.push(Diagnostic {
-                        severity: Severity::Error,
-                        file: PathBuf::from("theme/templates"),
-                        line: 0,
-                        message: e.to_string(),
-                        fix: "correct the template named in the message, or the data it uses".into(),
-                    });
-                    Build::Failed(all)
-                }
-            },
-            _ => Build::Failed(diags.sorted()),
-        }
-    });
-    attempt.unwrap_or_else(|_| {
+    let attempt = std::panic::catch_unwind(|| crate::build_in_memory(root));
+    let failure = |file: &str, message: String, fix: &str| {
         Build::Failed(vec![Diagnostic {
             severity: Severity::Error,
-            file: PathBuf::from("."),
+            file: PathBuf::from(file),
             line: 0,
-            message: "craftpub failed unexpectedly while building (a bug in craftpub)".into(),
-            fix: "report the change that caused it; the last good site stays up".into(),
+            message,
+            fix: fix.into(),
         }])
-    })
+    };
+    match attempt {
+        Ok(Ok((files, warnings))) => Build::Site(files, warnings),
+        Ok(Err(BuildError::Sources(diags))) => Build::Failed(diags.sorted()),
+        Ok(Err(BuildError::Render(e))) => {
+            failure("theme/templates", e.to_string(), "correct the template named in the message, or the data it uses")
+        }
+        Ok(Err(BuildError::Search(e))) => {
+            failure("theme/node_modules", e.to_string(), "run `npm ci` in theme/ (bash .ci/run does it)")
+        }
+        Ok(Err(e)) => failure(".", e.to_string(), "see the message"),
+        Err(_) => failure(
+            ".",
+            "craftpub failed unexpectedly while building (a bug in craftpub)".into(),
+            "report the change that caused it; the last good site stays up",
+        ),
+    }
 }
 
 /// The paths (as site paths, e.g. `/en/2.0/module-1.html`) whose bytes
