@@ -5,7 +5,8 @@
 //! that span files and versions; [`render`] turns the model into pages with
 //! [`markdown`] and Tera templates, and [`api`] into data exports, laid out by
 //! [`urls`]; [`write`] puts the result on disk atomically. Problems are
-//! collected as [`diagnostics`] so that one run reports them all.
+//! collected as [`diagnostics`] so that one run reports them all. [`serve`]
+//! runs the same pipeline in memory as a live preview.
 
 pub mod api;
 pub mod check;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod status;
 pub mod urls;
 pub mod write;
