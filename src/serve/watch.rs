@@ -23,13 +23,7 @@ const SKIPPED_DIRS: [&str; 2] = ["node_modules", "target"];
 /// Whether a file or folder name is an editor's temporary, backup, swap or
 /// lock file, or hidden: `.#x.md`, `#x.md#`, `x.md~`, `.x.md.swp`, `4913`...
 pub fn is_ignored_name(name: &str) -> bool {
-    const SUFFIXES: [&str; 9] = ["~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".kate-swp", ".crswap", ".orig"];
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name == "4913"
-        || name.contains("___jb_")
-        || SUFFIXES.iter().any(|s| name.ends_with(s))
-        || SKIPPED_DIRS.contains(&name)
+    crate::load::is_editor_file(name) || SKIPPED_DIRS.contains(&name)
 }
 
 /// Whether a change to `path` can change the site: it lies in a source
