@@ -124,7 +124,7 @@ fn unzip(zip: &[u8], into: &Path) -> Vec<String> {
     let mut names = Vec::new();
     for i in 0..archive.len() {
         let mut file = archive.by_index(i).unwrap();
-        let name = file.name().to_owned();
+        let name = file.name().expect("a UTF-8 name").into_owned();
         let path = into.join(file.enclosed_name().expect("a path inside the folder"));
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         let mut bytes = Vec::new();
@@ -344,7 +344,30 @@ fn the_sitemap_names_every_language_of_every_page() {
             .filter(|c| c.has_tag_name(("http://www.w3.org/1999/xhtml", "link")))
             .filter_map(|c| c.attribute("hreflang"))
             .collect();
+        let mut alternates = alternates;
+        alternates.sort();
         assert_eq!(alternates, ["ar", "en", "es", "sw"], "{page} names its page in every language");
     }
     assert!(!xml.contains("/latest/") && !xml.contains("404.html") && !xml.contains(".zip"));
+}
+
+#[test]
+fn pages_load_nothing_from_other_hosts_and_use_system_fonts() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let public = built(dir.path());
+    let css = read(&public, "assets/style.css");
+    for forbidden in ["@font-face", "@import", "url("] {
+        assert!(!css.contains(forbidden), "the stylesheet loads nothing ({forbidden})");
+    }
+    assert!(css.contains("font: 1rem/1.55 system-ui"), "system fonts");
+    for page in ["index.html", "en/2.0/module-1.html", "ar/2.0/print.html", "es/diff/1.0-2.0.html"] {
+        let html = read(&public, page);
+        for attr in ["src=\"http", "src=\"//", "rel=\"stylesheet\" href=\"http", "rel=\"preconnect\""] {
+            assert!(!html.contains(attr), "{page} loads nothing from another host ({attr})");
+        }
+        assert!(
+            html.contains("<script src=\"") && html.contains("search.js\" defer>"),
+            "{page}: the script is deferred"
+        );
+    }
 }

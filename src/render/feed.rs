@@ -136,9 +136,9 @@ mod tests {
 
     #[test]
     fn urns_are_stable_uuids() {
-        let u = urn("CRAFT Code\0en\0version\02.1");
-        assert_eq!(u, urn("CRAFT Code\0en\0version\02.1"));
-        assert_ne!(u, urn("CRAFT Code\0es\0version\02.1"));
+        let u = urn("CRAFT Code\0en\0version\u{0}2.1");
+        assert_eq!(u, urn("CRAFT Code\0en\0version\u{0}2.1"));
+        assert_ne!(u, urn("CRAFT Code\0es\0version\u{0}2.1"));
         let hex = u.strip_prefix("urn:uuid:").unwrap();
         assert_eq!(hex.len(), 36);
         assert_eq!(&hex[14..15], "8");

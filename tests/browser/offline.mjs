@@ -28,6 +28,7 @@ await run(folder, async (browser) => {
   // Every reference inside every page resolves on disk.
   const broken = [];
   for (const file of htmlFiles(folder)) {
+    if (fs.readFileSync(file, 'utf8').includes('http-equiv="refresh"')) continue; // the folder's index.html, below
     await page.goto(pathToFileURL(file).href, { waitUntil: 'domcontentloaded' });
     const refs = await page.evaluate(() => [
       ...[...document.querySelectorAll('a[href], link[href]')].map((e) => e.href),
