@@ -45,6 +45,9 @@ pub enum BuildError {
     /// The search scripts (lunr, lunr-languages) could not be had.
     #[error(transparent)]
     Search(#[from] search::VendorError),
+    /// An edition's download could not be made.
+    #[error(transparent)]
+    Download(#[from] render::offline::DownloadError),
 }
 
 /// Loads and checks the project at `root`: the model (when there is one to
@@ -79,6 +82,7 @@ pub fn build_in_memory(root: &Path) -> Result<(render::SiteFiles, Diagnostics), 
     let vendor = search::Vendor::prepare(&root.join("theme"))?;
     let mut files = render::render_site(&project, &theme)?;
     vendor.add_needed(&mut files);
+    render::offline::add_downloads(&project, &mut files)?;
     Ok((files, diags))
 }
 

@@ -57,6 +57,22 @@ pub fn amendment_anchor(id: &str) -> String {
     format!("amendment-{id}")
 }
 
+/// An edition's whole text on one page, to print or save as PDF.
+pub fn print_page(lang: &str, version: &str) -> String {
+    format!("{lang}/{version}/print.html")
+}
+
+/// An edition's download for offline reading: its pages, stylesheet and
+/// search in one zip file, named after the standard (`title_slug`).
+pub fn download(lang: &str, version: &str, title_slug: &str) -> String {
+    format!("{lang}/{version}/download/{title_slug}-{lang}-{version}.zip")
+}
+
+/// A language's Atom feed of versions and amendments.
+pub fn feed(lang: &str) -> String {
+    format!("{lang}/feed.xml")
+}
+
 /// A language's translation status page.
 pub fn status_page(lang: &str) -> String {
     format!("{lang}/status.html")

@@ -220,6 +220,11 @@ fn merge_strings(base: &mut Value, over: &Value) {
 }
 
 mod changes;
+mod feed;
+mod links;
+mod meta;
+pub mod offline;
+mod print;
 
 /// What every language's pages share: the requirement lineages and the
 /// version pairs with a diff page.
@@ -259,6 +264,7 @@ impl LangContext<'_> {
         ctx.insert("source_lang", &self.project.standard.source_language);
         ctx.insert("t", &self.strings);
         ctx.insert("standard", &self.project.standard);
+        meta::insert(&mut ctx, self.project, &self.language, page);
         ctx
     }
 
@@ -318,6 +324,7 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
         }
         changes::render_histories(&lc, &mut files)?;
         changes::render_status(&lc, &mut files)?;
+        feed::render(&lc, &mut files);
         if let Some(latest) = latest {
             let code = lc.code();
             let mut targets = vec![(urls::edition_home(code, "latest"), urls::edition_home(code, &latest.id))];
@@ -438,6 +445,9 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         .collect();
     files.extend(search::edition_files(code, &version.id, &docs, search_lang));
 
+    // The language of a title shown in English on a translated page.
+    let title_lang =
+        |english: bool| (english && !lc.localizer.is_source()).then(|| project.standard.source_language.clone());
     let toc: Vec<Value> = chapters
         .iter()
         .map(|lch| {
@@ -445,10 +455,11 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
             let mut sections = Vec::new();
             for (n, b) in c.blocks.iter().filter(|b| !matches!(b, Block::Requirement(_))).enumerate() {
                 if let Block::Section(s) = b {
-                    sections.push(json!({ "anchor": s.anchor, "title": lch.prose(n).0 }));
+                    let (title, english) = lch.prose(n);
+                    sections.push(json!({ "anchor": s.anchor, "title": title, "lang": title_lang(english) }));
                 }
             }
-            json!({ "slug": c.slug, "title": lch.title(), "kind": c.kind, "href": urls::chapter(code, &version.id, &c.slug), "sections": sections, "requirements": c.requirements().count() })
+            json!({ "slug": c.slug, "title": lch.title(), "lang": title_lang(lch.translation.is_none()), "kind": c.kind, "href": urls::chapter(code, &version.id, &c.slug), "sections": sections, "requirements": c.requirements().count() })
         })
         .collect();
     let edition_ctx = |page: &str, slug: Option<&str>| {
@@ -495,6 +506,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     }
     ctx.insert("changes", &changes);
     ctx.insert("status_href", &(!lc.localizer.is_source()).then(|| urls::status_page(code)));
+    print::insert_links(&mut ctx, project, code, &version.id);
     files.insert(page.clone(), lc.theme.render("edition.html", &page, &ctx)?);
 
     let page = search::search_page(code, &version.id);
@@ -502,6 +514,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     files.insert(page.clone(), lc.theme.render("search.html", &page, &ctx)?);
 
     let source = project.standard.source_language.as_str();
+    let mut printed = Vec::new();
     for (i, lch) in chapters.iter().enumerate() {
         let chapter = lch.source;
         let page = urls::chapter(code, &version.id, &chapter.slug);
@@ -572,17 +585,20 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         let mut ctx = edition_ctx(&page, Some(&chapter.slug));
         ctx.insert(
             "chapter",
-            &json!({ "slug": chapter.slug, "title": lch.title(), "kind": chapter.kind, "module": chapter.module, "status": lch.status.as_str(), "english_href": urls::chapter(source, &version.id, &chapter.slug) }),
+            &json!({ "slug": chapter.slug, "title": lch.title(), "lang": title_lang(lch.translation.is_none()), "kind": chapter.kind, "module": chapter.module, "status": lch.status.as_str(), "english_href": urls::chapter(source, &version.id, &chapter.slug) }),
         );
         ctx.insert("blocks", &blocks);
         let nav = |j: Option<usize>| {
             j.and_then(|j| chapters.get(j))
-                .map(|c| json!({ "title": c.title(), "href": urls::chapter(code, &version.id, &c.source.slug) }))
+                .map(|c| json!({ "title": c.title(), "lang": title_lang(c.translation.is_none()), "href": urls::chapter(code, &version.id, &c.source.slug) }))
         };
         ctx.insert("prev", &nav(i.checked_sub(1)));
         ctx.insert("next", &nav(Some(i + 1)));
         files.insert(page.clone(), lc.theme.render("chapter.html", &page, &ctx)?);
+        printed.push(print::Chapter { chapter: ctx.get("chapter").cloned().unwrap_or_default(), blocks });
     }
+    let page = urls::print_page(code, &version.id);
+    print::render(lc, version, edition_ctx(&page, None), printed, files)?;
     Ok(coverage)
 }
 

@@ -117,7 +117,7 @@
 
   /* Loads lunr, the language's files and the index, in this order. */
   function load(then) {
-    if (loaded) { then(); return; }
+    if (loaded) { if (then) then(); return; }
     if (then) waiting.push(then);
     if (loading) return;
     loading = true;
