@@ -212,6 +212,7 @@
     if (!loaded) { showStatus(form.getAttribute('data-loading')); load(update); return; }
     var results = search(loaded.lunr, loaded.index, lang, q);
     render(list, results, 8);
+    list.setAttribute('data-query', q);
     showStatus(countText(results.length));
   }
 
