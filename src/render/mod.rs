@@ -220,6 +220,7 @@ fn merge_strings(base: &mut Value, over: &Value) {
 }
 
 mod changes;
+mod developers;
 
 /// What every language's pages share: the requirement lineages and the
 /// version pairs with a diff page.
@@ -359,8 +360,9 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
         }
     }
 
+    api::add_exports(project, &site.pairs, &coverage, &mut files);
+    developers::render(&site, project, theme, &languages, &mut files)?;
     files.insert("sitemap.xml".into(), sitemap(project, &languages, &files));
-    files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage, &site.pairs));
     Ok(files)
 }
 
