@@ -597,6 +597,9 @@ fn developers_page_describes_every_export_with_real_examples() {
     assert!(!page.contains("<script>"), "no inline script");
     let front = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(front.contains("href=\"developers.html\""), "the front page links the developers' page");
+    let home = fs::read_to_string(out.join("es/2.0/index.html")).unwrap();
+    assert!(home.contains("href=\"../../api/es/2.0/requirements.csv\""), "an edition's home links its CSV");
+    assert!(home.contains("href=\"../../api/es/2.0/edition.json\""), "and its JSON");
     let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("/developers.html"));
 }
@@ -632,4 +635,15 @@ fn schemas_reject_what_the_exports_never_hold() {
     let extra = broken(&|e| e["requirements"][0]["new_field"] = true.into());
     assert!(validator.is_valid(&extra), "an added field keeps the data valid");
     assert!(!strict_validator.is_valid(&extra), "the strict copy notices it");
+}
+
+/// In headless Chromium: the front page leads to the developers' page, its
+/// examples show and its links answer; an edition's home links its CSV and
+/// JSON; the page reads at 360 px without JavaScript.
+#[test]
+fn developers_page_in_a_browser() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let out = dir.path().join("out");
+    build_ok(dir.path(), &out);
+    common::browser_test("developers.mjs", &[&out]);
 }

@@ -54,6 +54,16 @@ pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     bytes
 }
 
+/// Links from an edition's home page to its data, relative to the site's
+/// root: `csv`, `json` and `about` (the developers' page).
+pub fn edition_links(lang: &str, version: &str) -> BTreeMap<&'static str, String> {
+    BTreeMap::from([
+        ("csv", urls::edition_csv(lang, version)),
+        ("json", urls::edition_json(lang, version)),
+        ("about", urls::DEVELOPERS.to_owned()),
+    ])
+}
+
 /// Adds every data export of `project` to `files`: per edition the JSON,
 /// one JSON per requirement, the CSV and the translation status; per version
 /// the criteria catalogue; the schemas; and `api/index.json`. `pairs` are the
@@ -256,11 +266,11 @@ pub fn index_json(
 /// A diff as data: `api/<lang>/diff/<from>-<to>.json`.
 #[derive(Serialize, JsonSchema)]
 pub struct DiffExport<'a> {
-    /// The export format's version.
-    pub format_version: &'static str,
     /// The schema this file follows.
     #[serde(rename = "$schema")]
     pub schema: String,
+    /// The export format's version.
+    pub format_version: &'static str,
     /// The earlier version.
     pub from: &'a str,
     /// The later version.
@@ -303,8 +313,8 @@ pub struct DiffEntry<'a> {
 /// Serialises a diff for programs (unchanged requirements are left out).
 pub fn diff_json(d: &crate::diff::VersionDiff, lang: &str) -> Vec<u8> {
     let export = DiffExport {
-        format_version: FORMAT_VERSION,
         schema: schema_url("diff"),
+        format_version: FORMAT_VERSION,
         from: &d.from,
         to: &d.to,
         lang,

@@ -482,6 +482,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     let page = urls::edition_home(code, &version.id);
     let mut ctx = edition_ctx(&page, None);
     ctx.insert("requirement_count", &version.requirements().count());
+    ctx.insert("data", &api::edition_links(code, &version.id));
     files.insert(page.clone(), lc.theme.render("edition.html", &page, &ctx)?);
 
     let page = search::search_page(code, &version.id);
