@@ -431,6 +431,32 @@ fn criteria_catalogue_is_a_tree_with_oecd_alignment() {
     }
     walk(&c["conformityCriterion"], &mut ids);
     assert_eq!(ids.len(), 2 + 3 + 5);
+    // The inline context maps every term and type the catalogue uses, so a
+    // JSON-LD processor drops nothing.
+    let context = c["@context"].as_object().unwrap();
+    fn terms<'a>(v: &'a Value, out: &mut BTreeSet<&'a str>) {
+        match v {
+            Value::Object(map) => {
+                for (k, x) in map {
+                    if k == "@context" {
+                        continue;
+                    }
+                    out.insert(k);
+                    if k == "type" {
+                        out.extend(x.as_array().unwrap().iter().map(|t| t.as_str().unwrap()));
+                    } else {
+                        terms(x, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|x| terms(x, out)),
+            _ => {}
+        }
+    }
+    let mut used = BTreeSet::new();
+    terms(&c, &mut used);
+    let unmapped: Vec<&&str> = used.iter().filter(|t| !context.contains_key(**t)).collect();
+    assert!(unmapped.is_empty(), "terms the @context does not map: {unmapped:?}");
 }
 
 #[test]
