@@ -5,7 +5,8 @@
 //! that span files and versions; [`render`] turns the model into pages with
 //! [`markdown`] and Tera templates, and [`api`] into data exports, laid out by
 //! [`urls`]; [`write`] puts the result on disk atomically. Problems are
-//! collected as [`diagnostics`] so that one run reports them all.
+//! collected as [`diagnostics`] so that one run reports them all. [`serve`]
+//! runs the same pipeline in memory as a live preview.
 
 pub mod api;
 pub mod check;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod status;
 pub mod urls;
 pub mod write;
@@ -65,10 +67,10 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
 }
 
-/// Builds the site of the project at `root` into `out`. Nothing is written
-/// unless the sources are free of errors and every page rendered.
-pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
-    write::check_output_safe(root, out)?;
+/// Checks and renders the project at `root` in memory: every file of the
+/// site, as [`build`] writes it, and the warnings. Nothing is written;
+/// `craftpub serve` serves the result.
+pub fn build_in_memory(root: &Path) -> Result<(render::SiteFiles, Diagnostics), BuildError> {
     let (project, theme, diags) = check(root);
     let theme = match theme {
         Some(t) if !diags.has_errors() => t,
@@ -77,6 +79,14 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
     let vendor = search::Vendor::prepare(&root.join("theme"))?;
     let mut files = render::render_site(&project, &theme)?;
     vendor.add_needed(&mut files);
+    Ok((files, diags))
+}
+
+/// Builds the site of the project at `root` into `out`. Nothing is written
+/// unless the sources are free of errors and every page rendered.
+pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
+    write::check_output_safe(root, out)?;
+    let (files, diags) = build_in_memory(root)?;
     write::write_site(root, out, &files)?;
     Ok(BuildReport { files: files.len(), diagnostics: diags })
 }

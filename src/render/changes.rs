@@ -198,6 +198,21 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
     let code = lc.code();
     let t = &lc.strings;
     let project = lc.project;
+    // Each consecutive pair is compared once, not once per requirement; its
+    // changes are looked up by (new ID, old ID).
+    let mut pair_changes: std::collections::BTreeMap<
+        (&str, &str),
+        std::collections::HashMap<(String, String), RequirementChange>,
+    > = std::collections::BTreeMap::new();
+    let mut indexes = std::collections::BTreeMap::new();
+    for v in &project.versions {
+        indexes.insert(v.id.as_str(), v.requirement_index());
+        if let Some(pv) = v.previous.as_deref().and_then(|p| project.version(p)) {
+            let d = diff::compare_in(project, pv, v, &shown(lc));
+            let by_ids = d.changes.into_iter().filter_map(|c| Some(((c.id.clone()?, c.old_id.clone()?), c))).collect();
+            pair_changes.insert((pv.id.as_str(), v.id.as_str()), by_ids);
+        }
+    }
     for lineage in &lc.site.lineages {
         let page = urls::history(code, &lineage.name);
         let root = urls::to_root(&page);
@@ -207,18 +222,19 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
             let Some(v) = project.version(vid) else { continue };
             let Some((chapter, r)) = v.requirement(id) else { continue };
             let local = lc.localizer.requirement(v, r);
-            let index = v.requirement_index();
+            let index = &indexes[v.id.as_str()];
             let resolve =
                 |x: &str| index.get(x).map(|slug| format!("{root}{}", urls::requirement(code, &v.id, slug, x)));
             let mut ops_in_source = false;
             let (change, ops, reasons): (&str, Vec<WordOp>, Vec<Value>) = match previous {
                 None => ("first", Vec::new(), Vec::new()),
                 Some((pv, pr)) => {
-                    let d = diff::compare_in(project, pv, v, &shown(lc));
-                    let c = d
-                        .changes
-                        .into_iter()
-                        .find(|c| c.id.as_deref() == Some(id.as_str()) && c.old_id.as_deref() == Some(pr.id.as_str()));
+                    let c = match pair_changes.get(&(pv.id.as_str(), v.id.as_str())) {
+                        Some(changes) => changes.get(&(id.clone(), pr.id.clone())).cloned(),
+                        None => diff::compare_in(project, pv, v, &shown(lc)).changes.into_iter().find(|c| {
+                            c.id.as_deref() == Some(id.as_str()) && c.old_id.as_deref() == Some(pr.id.as_str())
+                        }),
+                    };
                     match c {
                         Some(c) => {
                             ops_in_source = c.text_in_source_language;

@@ -482,6 +482,21 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     let page = urls::edition_home(code, &version.id);
     let mut ctx = edition_ctx(&page, None);
     ctx.insert("requirement_count", &version.requirements().count());
+    let has_pair = |a: &str, b: &str| lc.site.pairs.iter().any(|(x, y)| x == a && y == b);
+    let mut changes = Vec::new();
+    if let Some(prev) = version.previous.as_deref().filter(|p| has_pair(p, &version.id)) {
+        changes.push(
+            json!({ "label": "diff_with_previous", "from": prev, "href": urls::diff_page(code, prev, &version.id) }),
+        );
+        changes.push(json!({ "label": "amendments", "from": version.id, "href": urls::amendments(code, &version.id) }));
+    }
+    if let Some(l) = latest.filter(|l| l.id != version.id && has_pair(&version.id, &l.id)) {
+        changes.push(
+            json!({ "label": "diff_with_latest", "from": l.id, "href": urls::diff_page(code, &version.id, &l.id) }),
+        );
+    }
+    ctx.insert("changes", &changes);
+    ctx.insert("status_href", &(!lc.localizer.is_source()).then(|| urls::status_page(code)));
     ctx.insert("data", &api::edition_links(code, &version.id));
     files.insert(page.clone(), lc.theme.render("edition.html", &page, &ctx)?);
 
