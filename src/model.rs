@@ -95,7 +95,7 @@ pub struct StandardMeta {
 }
 
 /// Where a version stands in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Not yet released.
@@ -161,7 +161,7 @@ impl Version {
 }
 
 /// What kind of chapter a file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChapterKind {
     /// The introduction.
@@ -253,7 +253,7 @@ pub struct Section {
 }
 
 /// Who a requirement applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// The artisanal and small-scale mineral producer.
@@ -267,7 +267,7 @@ pub enum Role {
 }
 
 /// Whether a requirement must or should be met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Must be met.
@@ -277,7 +277,7 @@ pub enum Level {
 }
 
 /// When a requirement must be met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 pub enum Timeframe {
     /// From the start.
     #[serde(rename = "immediately")]
@@ -294,7 +294,7 @@ pub enum Timeframe {
 }
 
 /// An OECD Annex II risk a requirement addresses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum OecdRisk {
     /// Torture, forced labour, worst forms of child labour, gross abuses.
@@ -312,7 +312,7 @@ pub enum OecdRisk {
 }
 
 /// A commodity a requirement can be specific to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Commodity {
     /// Gold.
@@ -474,7 +474,7 @@ impl fmt::Display for Renumbering {
 }
 
 /// Writing direction of a language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Left to right.
@@ -494,7 +494,7 @@ impl Direction {
 }
 
 /// A language the site is published in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Language {
     /// BCP 47 code, e.g. "es"; also the folder name under translations/.
     pub code: String,

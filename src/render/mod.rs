@@ -220,6 +220,7 @@ fn merge_strings(base: &mut Value, over: &Value) {
 }
 
 mod changes;
+mod developers;
 mod feed;
 mod links;
 mod meta;
@@ -366,8 +367,9 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
         }
     }
 
+    api::add_exports(project, &site.pairs, &coverage, &mut files);
+    developers::render(&site, project, theme, &languages, &mut files)?;
     files.insert("sitemap.xml".into(), sitemap(project, &languages, &files));
-    files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage, &site.pairs));
     Ok(files)
 }
 
@@ -507,6 +509,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     ctx.insert("changes", &changes);
     ctx.insert("status_href", &(!lc.localizer.is_source()).then(|| urls::status_page(code)));
     print::insert_links(&mut ctx, project, code, &version.id);
+    ctx.insert("data", &api::edition_links(code, &version.id));
     files.insert(page.clone(), lc.theme.render("edition.html", &page, &ctx)?);
 
     let page = search::search_page(code, &version.id);

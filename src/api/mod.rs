@@ -1,20 +1,114 @@
 //! The data exports for programs, starting with `api/index.json`, the
 //! discovery document from which every other export is reachable.
+//!
+//! Every JSON export is serialised from a struct of this module (or of
+//! [`crate::status`] and [`crate::diff`]) that derives both `Serialize` and
+//! `JsonSchema`: the types are the single source of truth, and
+//! [`schema::schemas`] generates the JSON Schemas (draft 2020-12) published
+//! under `api/schema/` from them. Every export names its schema (`$schema`)
+//! and carries [`FORMAT_VERSION`].
+//!
+//! The layout (paths from [`crate::urls`]):
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | `api/index.json` | the discovery document ([`ApiIndex`]) |
+//! | `api/<lang>/<version>/edition.json` | an edition: chapters, sections, requirements ([`edition::EditionExport`]) |
+//! | `api/<lang>/<version>/requirements/<id>.json` | one requirement ([`edition::RequirementFile`]) |
+//! | `api/<lang>/<version>/requirements.csv` | the requirements for spreadsheets ([`csv`]) |
+//! | `api/<lang>/<version>/status.json` | translation status ([`status::StatusExport`]) |
+//! | `api/<lang>/diff/<from>-<to>.json` | a diff ([`DiffExport`]) |
+//! | `api/<version>/criteria.jsonld` | the criteria catalogue ([`jsonld::CriteriaCatalogue`]) |
+//! | `api/schema/<name>.schema.json` | the JSON Schemas ([`schema`]) |
+//! | `<lang>/<version>/search-index.json` | search data ([`schema::SearchData`] describes it) |
 
+pub mod csv;
+pub mod edition;
+pub mod jsonld;
+pub mod schema;
+pub mod status;
+
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use crate::localize::Coverage;
+use crate::localize::{Coverage, Localizer};
 use crate::model::*;
 use crate::urls;
 
-/// The version of the export format; a breaking change bumps it.
+/// The version of the export format. Adding fields or files keeps it; a
+/// breaking change (a field removed, renamed or retyped, a file moved) bumps
+/// it.
 pub const FORMAT_VERSION: &str = "1.0";
 
+/// The `$schema` value of the export named `name`: its schema's site path.
+pub fn schema_url(name: &str) -> String {
+    urls::site_path(&urls::schema(name))
+}
+
+/// Serialises an export as pretty JSON with a final newline.
+pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Links from an edition's home page to its data, relative to the site's
+/// root: `csv`, `json` and `about` (the developers' page).
+pub fn edition_links(lang: &str, version: &str) -> BTreeMap<&'static str, String> {
+    BTreeMap::from([
+        ("csv", urls::edition_csv(lang, version)),
+        ("json", urls::edition_json(lang, version)),
+        ("about", urls::DEVELOPERS.to_owned()),
+    ])
+}
+
+/// Adds every data export of `project` to `files`: per edition the JSON,
+/// one JSON per requirement, the CSV and the translation status; per version
+/// the criteria catalogue; the schemas; and `api/index.json`. `pairs` are the
+/// version pairs with a published diff (their JSON is written with the diff
+/// pages) and `coverage` each edition's coverage keyed by (version, language).
+pub fn add_exports(
+    project: &Project,
+    pairs: &[(String, String)],
+    coverage: &BTreeMap<(String, String), Coverage>,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) {
+    let (lineages, lineage_index) = crate::diff::lineages(project);
+    let history = edition::History { lineages: &lineages, index: &lineage_index };
+    let base_url = project.standard.base_url.trim_end_matches('/');
+    let mut statuses = status::statuses(project);
+    for language in project.languages() {
+        let localizer = Localizer::new(project, &language.code);
+        for version in &project.versions {
+            let export = edition::edition(project, &history, &localizer, &language, version);
+            for r in &export.requirements {
+                let file = edition::RequirementFile::new(&export, r);
+                files.insert(urls::requirement_json(&language.code, &version.id, &r.id), to_json(&file));
+            }
+            files.insert(urls::edition_csv(&language.code, &version.id), csv::edition_csv(&export, base_url));
+            files.insert(urls::edition_json(&language.code, &version.id), to_json(&export));
+            if let Some(s) = statuses.remove(&(language.code.clone(), version.id.clone())) {
+                files.insert(urls::status_json(&language.code, &version.id), to_json(&s));
+            }
+        }
+    }
+    for version in &project.versions {
+        files.insert(urls::criteria_jsonld(&version.id), to_json(&jsonld::catalogue(project, version)));
+    }
+    for (name, schema) in schema::schemas() {
+        files.insert(urls::schema(name), to_json(&schema));
+    }
+    files.insert(urls::API_INDEX.into(), index_json(project, coverage, pairs));
+}
+
 /// `api/index.json`.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ApiIndex<'a> {
+    /// The schema this file follows.
+    #[serde(rename = "$schema")]
+    pub schema: String,
     /// The export format's version.
     pub format_version: &'static str,
     /// The standard's metadata.
@@ -27,10 +121,14 @@ pub struct ApiIndex<'a> {
     pub editions: Vec<EditionEntry>,
     /// Every published diff between two versions, per language.
     pub diffs: Vec<DiffIndexEntry>,
+    /// The JSON Schema of each export, by export name.
+    pub schemas: BTreeMap<&'static str, String>,
+    /// The page for developers that describes the exports.
+    pub documentation: String,
 }
 
 /// A published diff in the index.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct DiffIndexEntry {
     /// The earlier version.
     pub from: String,
@@ -45,7 +143,7 @@ pub struct DiffIndexEntry {
 }
 
 /// The standard's metadata in the index.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct StandardEntry<'a> {
     /// Short title.
     pub title: &'a str,
@@ -62,7 +160,7 @@ pub struct StandardEntry<'a> {
 }
 
 /// A version in the index.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct VersionEntry<'a> {
     /// The version's ID.
     pub id: &'a str,
@@ -74,10 +172,12 @@ pub struct VersionEntry<'a> {
     pub latest: bool,
     /// The version it revises.
     pub previous: Option<&'a str>,
+    /// The version's criteria catalogue (JSON-LD), site-relative.
+    pub criteria: String,
 }
 
 /// An edition in the index.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct EditionEntry {
     /// The version's ID.
     pub version: String,
@@ -85,8 +185,14 @@ pub struct EditionEntry {
     pub lang: String,
     /// The edition's home page, site-relative.
     pub html: String,
+    /// The edition as data (chapters, sections, requirements), site-relative.
+    pub json: String,
+    /// The edition's requirements as CSV, site-relative.
+    pub csv: String,
     /// The edition's search data (lunr index and result texts), site-relative.
     pub search: String,
+    /// The edition's translation status as data, site-relative.
+    pub status: String,
     /// How many requirements are current, outdated and missing in this language.
     pub coverage: Coverage,
 }
@@ -102,6 +208,7 @@ pub fn index_json(
     let latest = project.latest().map(|v| v.id.as_str());
     let languages = project.languages();
     let index = ApiIndex {
+        schema: schema_url("index"),
         format_version: FORMAT_VERSION,
         standard: StandardEntry {
             title: &project.standard.title,
@@ -120,6 +227,7 @@ pub fn index_json(
                 status: v.status,
                 latest: Some(v.id.as_str()) == latest,
                 previous: v.previous.as_deref(),
+                criteria: urls::site_path(&urls::criteria_jsonld(&v.id)),
             })
             .collect(),
         editions: project
@@ -130,7 +238,10 @@ pub fn index_json(
                 version: v.id.clone(),
                 lang: l.code.clone(),
                 html: urls::site_path(&urls::edition_dir(&l.code, &v.id)),
+                json: urls::site_path(&urls::edition_json(&l.code, &v.id)),
+                csv: urls::site_path(&urls::edition_csv(&l.code, &v.id)),
                 search: urls::site_path(&crate::search::index_json(&l.code, &v.id)),
+                status: urls::site_path(&urls::status_json(&l.code, &v.id)),
                 coverage: coverage.get(&(v.id.clone(), l.code.clone())).copied().unwrap_or_default(),
             })
             .collect(),
@@ -146,20 +257,20 @@ pub fn index_json(
             })
             .collect(),
         languages,
+        schemas: schema::NAMES.iter().map(|&n| (n, schema_url(n))).collect(),
+        documentation: urls::site_path(urls::DEVELOPERS),
     };
-    let mut bytes = serde_json::to_vec_pretty(&index).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    to_json(&index)
 }
 
-/// A diff as data: `api/diff/<from>...<to>/<lang>.json`.
-#[derive(Serialize)]
+/// A diff as data: `api/<lang>/diff/<from>-<to>.json`.
+#[derive(Serialize, JsonSchema)]
 pub struct DiffExport<'a> {
-    /// The export format's version.
-    pub format_version: &'static str,
     /// The schema this file follows.
     #[serde(rename = "$schema")]
-    pub schema: &'static str,
+    pub schema: String,
+    /// The export format's version.
+    pub format_version: &'static str,
     /// The earlier version.
     pub from: &'a str,
     /// The later version.
@@ -173,13 +284,14 @@ pub struct DiffExport<'a> {
 }
 
 /// One changed requirement in a diff export.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct DiffEntry<'a> {
     /// ID in the later version (null when removed).
     pub id: Option<&'a str>,
     /// ID in the earlier version (null when added).
     pub old_id: Option<&'a str>,
     /// added, removed, modified or renumbered.
+    #[schemars(extend("enum" = ["added", "removed", "modified", "renumbered"]))]
     pub change: &'static str,
     /// Whether title, body or guidance changed.
     pub text_changed: bool,
@@ -198,14 +310,11 @@ pub struct DiffEntry<'a> {
     pub amendments: &'a [crate::diff::AmendmentRef],
 }
 
-/// The schema URL of diff exports.
-pub const DIFF_SCHEMA: &str = "/api/schema/diff.schema.json";
-
 /// Serialises a diff for programs (unchanged requirements are left out).
 pub fn diff_json(d: &crate::diff::VersionDiff, lang: &str) -> Vec<u8> {
     let export = DiffExport {
+        schema: schema_url("diff"),
         format_version: FORMAT_VERSION,
-        schema: DIFF_SCHEMA,
         from: &d.from,
         to: &d.to,
         lang,
@@ -228,7 +337,5 @@ pub fn diff_json(d: &crate::diff::VersionDiff, lang: &str) -> Vec<u8> {
             })
             .collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&export).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    to_json(&export)
 }
