@@ -193,6 +193,9 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
     Ok(())
 }
 
+/// A diff's changes keyed by (ID in the later version, ID in the earlier one).
+type ChangesByIds = std::collections::HashMap<(String, String), RequirementChange>;
+
 /// The history page of every requirement lineage.
 pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), RenderError> {
     let code = lc.code();
@@ -200,10 +203,7 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
     let project = lc.project;
     // Each consecutive pair is compared once, not once per requirement; its
     // changes are looked up by (new ID, old ID).
-    let mut pair_changes: std::collections::BTreeMap<
-        (&str, &str),
-        std::collections::HashMap<(String, String), RequirementChange>,
-    > = std::collections::BTreeMap::new();
+    let mut pair_changes: std::collections::BTreeMap<(&str, &str), ChangesByIds> = std::collections::BTreeMap::new();
     let mut indexes = std::collections::BTreeMap::new();
     for v in &project.versions {
         indexes.insert(v.id.as_str(), v.requirement_index());
