@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Performance at scale: craftpub build and check, and a rebuild after one
+# edit, on generated corpora, side by side with Hugo rendering the same
+# content. Prints a table of medians: wall time, CPU time (user + sys) and
+# peak memory (max RSS), measured by GNU time (wait4's rusage).
+#
+#   bash benches/scale.sh                  # small and large, 3 runs each
+#   RUNS=5 SIZES=small bash benches/scale.sh
+#   WORK=/tmp/scale bash benches/scale.sh  # where corpora and outputs go
+#
+# Sizes (versions x languages x modules x requirements per module):
+#   small  3 x 3 x 5 x 20
+#   large  20 x 10 x 10 x 50
+# Corpora come from examples/gen_corpus (seed 1), and the Hugo site from the
+# same generator (--hugo): one page per chapter, language and version, with
+# the text craftpub shows there. Runs are interleaved (craftpub, then Hugo,
+# in each round), so a busy machine slows both alike.
+#
+# Installs Debian's hugo and time packages when they are missing (CI
+# machines are fresh). Not part of cargo test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+RUNS=${RUNS:-3}
+SIZES=${SIZES:-small large}
+WORK=${WORK:-$REPO/target/scale}
+
+install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+missing=()
+[ -x /usr/bin/time ] || missing+=(time)
+command -v hugo >/dev/null 2>&1 || missing+=(hugo)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} (Debian packages)" >&2
+  install "${missing[@]}"
+fi
+# Search assets come from theme/node_modules (the generated corpora link it).
+[ -d theme/node_modules ] || (cd theme && npm ci --no-audit --no-fund >/dev/null)
+
+cargo build --release --quiet --bin craftpub --example gen_corpus
+CRAFTPUB=$REPO/target/release/craftpub
+GEN=$REPO/target/release/examples/gen_corpus
+mkdir -p "$WORK"
+
+size_args() {
+  case $1 in
+    small) echo "--versions 3 --languages 3 --modules 5 --requirements 20" ;;
+    large) echo "--versions 20 --languages 10 --modules 10 --requirements 50" ;;
+    *) echo "unknown size $1 (small, large)" >&2; exit 2 ;;
+  esac
+}
+
+# measure NAME CMD...: runs CMD under GNU time, appends "wall cpu rss_kb" to $WORK/NAME.times.
+measure() {
+  local name=$1
+  shift
+  local t
+  t=$(mktemp)
+  if ! /usr/bin/time -f "%e %U %S %M" -o "$t" "$@" >"$WORK/$name.log" 2>&1; then
+    echo "failed: $* (see $WORK/$name.log)" >&2
+    cat "$WORK/$name.log" >&2
+    exit 1
+  fi
+  awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$t" >>"$WORK/$name.times"
+  rm -f "$t"
+}
+
+# median FILE COLUMN
+median() {
+  sort -g -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# The one edit of the incremental rebuild: the title of the current
+# version's module 1, toggled so that every run changes the file.
+edit_one_file() {
+  local latest
+  latest=$(grep -l 'status = "current"' "$1"/standard/*/version.toml | xargs dirname)
+  local file=$latest/module-1.md
+  if grep -q '^title = "Module 1: ' "$file"; then
+    sed -i 's/^title = "Module 1: /title = "Module 1. /' "$file"
+  else
+    sed -i 's/^title = "Module 1. /title = "Module 1: /' "$file"
+  fi
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "craftpub $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(hugo version | cut -d' ' -f1-2), $RUNS runs per figure, medians"
+for size in $SIZES; do
+  corpus=$WORK/$size
+  hugo_src=$WORK/$size-hugo
+  # shellcheck disable=SC2046
+  "$GEN" --out "$corpus" $(size_args "$size") --seed 1 --hugo "$hugo_src" 2>"$WORK/$size.gen.log"
+  sed 's/^gen_corpus: /  /' "$WORK/$size.gen.log"
+  rm -f "$WORK/$size".*.times
+  for run in $(seq "$RUNS"); do
+    rm -rf "$corpus/public" "$WORK/$size-hugo-out"
+    measure "$size.build" "$CRAFTPUB" build --root "$corpus"
+    measure "$size.hugo" hugo --quiet --source "$hugo_src" --destination "$WORK/$size-hugo-out"
+    measure "$size.check" "$CRAFTPUB" check --root "$corpus"
+    edit_one_file "$corpus"
+    measure "$size.rebuild" "$CRAFTPUB" build --root "$corpus"
+    echo "  $size: round $run of $RUNS done" >&2
+  done
+  files=$(find "$corpus/public" -type f | wc -l)
+  bytes=$(du -sm "$corpus/public" | cut -f1)
+  hugo_files=$(find "$WORK/$size-hugo-out" -type f | wc -l)
+  echo
+  echo "$size corpus: craftpub writes $files files ($bytes MB); Hugo writes $hugo_files files"
+  printf "  %-34s %9s %9s %12s\n" "task" "wall s" "CPU s" "max RSS MB"
+  for task in build check rebuild hugo; do
+    f=$WORK/$size.$task.times
+    label=$task
+    case $task in
+      build) label="craftpub build (full)" ;;
+      check) label="craftpub check" ;;
+      rebuild) label="craftpub build after one edit" ;;
+      hugo) label="hugo (pages only, same content)" ;;
+    esac
+    printf "  %-34s %9s %9s %12s\n" "$label" "$(median "$f" 1)" "$(median "$f" 2)" \
+      "$(awk -v k="$(median "$f" 3)" 'BEGIN { printf "%.0f", k / 1024 }')"
+  done
+  bw=$(median "$WORK/$size.build.times" 1)
+  hw=$(median "$WORK/$size.hugo.times" 1)
+  bm=$(median "$WORK/$size.build.times" 3)
+  hm=$(median "$WORK/$size.hugo.times" 3)
+  awk -v bw="$bw" -v hw="$hw" -v bm="$bm" -v hm="$hm" \
+    'BEGIN { printf "  craftpub build / hugo: wall %.2f, peak memory %.2f\n", bw / hw, bm / hm }'
+done
