@@ -375,7 +375,7 @@ fn index_has_the_layout_of_the_design() {
     assert_eq!(keys(&index["languages"][1]), set(&["code", "name", "native_name", "dir", "search"]));
     assert_eq!(
         keys(&index["editions"][0]),
-        set(&["version", "lang", "html", "json", "csv", "search", "status", "coverage"])
+        set(&["version", "lang", "html", "json", "csv", "search", "status", "print", "download", "feed", "coverage"])
     );
     assert_eq!(keys(&index["diffs"][0]), set(&["from", "to", "lang", "html", "json"]));
     let e = index["editions"].as_array().unwrap().iter().find(|e| e["lang"] == "es" && e["version"] == "2.0").unwrap();

@@ -193,6 +193,12 @@ pub struct EditionEntry {
     pub search: String,
     /// The edition's translation status as data, site-relative.
     pub status: String,
+    /// The whole edition on one page, to print or save as PDF, site-relative.
+    pub print: String,
+    /// The edition as a zip for offline reading, site-relative.
+    pub download: String,
+    /// The language's Atom feed of versions and amendments, site-relative.
+    pub feed: String,
     /// How many requirements are current, outdated and missing in this language.
     pub coverage: Coverage,
 }
@@ -242,6 +248,9 @@ pub fn index_json(
                 csv: urls::site_path(&urls::edition_csv(&l.code, &v.id)),
                 search: urls::site_path(&crate::search::index_json(&l.code, &v.id)),
                 status: urls::site_path(&urls::status_json(&l.code, &v.id)),
+                print: urls::site_path(&urls::print_page(&l.code, &v.id)),
+                download: urls::site_path(&crate::render::offline::download_path(project, &l.code, &v.id)),
+                feed: urls::site_path(&urls::feed(&l.code)),
                 coverage: coverage.get(&(v.id.clone(), l.code.clone())).copied().unwrap_or_default(),
             })
             .collect(),
