@@ -113,9 +113,10 @@ impl Theme {
     }
 }
 
-/// Tera's escaper: the five characters that matter in HTML text and quoted
-/// attributes (Tera's default also escapes `/`, which bloats every URL).
-fn escape_html(text: &str) -> String {
+/// Tera's escaper, and every other escape of text into HTML: the five
+/// characters that matter in HTML text and quoted attributes (Tera's default
+/// also escapes `/`, which bloats every URL).
+pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
