@@ -44,18 +44,20 @@ impl ChangeKind {
 }
 
 /// One operation of a word diff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WordOp {
     /// `equal`, `insert` or `delete`.
+    #[schemars(extend("enum" = ["equal", "insert", "delete"]))]
     pub op: &'static str,
     /// The text, Markdown source.
     pub text: String,
 }
 
 /// A metadata field that changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MetaChange {
     /// The field, as in the sources (e.g. `level`).
+    #[schemars(extend("enum" = ["applies-to", "level", "timeframe", "oecd", "commodities"]))]
     pub field: &'static str,
     /// Its value before, as in the sources.
     pub old: String,
@@ -64,7 +66,7 @@ pub struct MetaChange {
 }
 
 /// A reference to the amendment entry that declares a change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AmendmentRef {
     /// The version whose amendment history holds the entry.
     pub version: String,

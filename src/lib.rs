@@ -5,7 +5,8 @@
 //! that span files and versions; [`render`] turns the model into pages with
 //! [`markdown`] and Tera templates, and [`api`] into data exports, laid out by
 //! [`urls`]; [`write`] puts the result on disk atomically. Problems are
-//! collected as [`diagnostics`] so that one run reports them all.
+//! collected as [`diagnostics`] so that one run reports them all. [`serve`]
+//! runs the same pipeline in memory as a live preview.
 
 pub mod api;
 pub mod check;
@@ -19,13 +20,13 @@ pub mod model;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod status;
 pub mod urls;
 pub mod write;
 
-use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diagnostics::Diagnostics;
 use model::Project;
@@ -67,30 +68,41 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
 }
 
-/// Builds the site of the project at `root` into `out`. Nothing is written
-/// unless the sources are free of errors and every page rendered.
-pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
-    write::check_output_safe(root, out)?;
+/// The project at `root`, loaded and checked, with its theme and the search
+/// scripts, ready to render; or the errors that prevent rendering it.
+fn ready_to_render(root: &Path) -> Result<(Project, render::Theme, search::Vendor, Diagnostics), BuildError> {
     let (project, theme, diags) = check(root);
     let theme = match theme {
         Some(t) if !diags.has_errors() => t,
         _ => return Err(BuildError::Sources(diags)),
     };
     let vendor = search::Vendor::prepare(&root.join("theme"))?;
+    Ok((project, theme, vendor, diags))
+}
+
+/// Checks and renders the project at `root` in memory: every file of the
+/// site, as [`build`] writes it, and the warnings. Nothing is written;
+/// `craftpub serve` serves the result.
+pub fn build_in_memory(root: &Path) -> Result<(render::SiteFiles, Diagnostics), BuildError> {
+    let (project, theme, vendor, diags) = ready_to_render(root)?;
+    Ok((render::render_site(&project, &theme, Some(&vendor))?, diags))
+}
+
+/// Builds the site of the project at `root` into `out`. Nothing is written
+/// unless the sources are free of errors and every page rendered.
+pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
+    write::check_output_safe(root, out)?;
+    let (project, theme, vendor, diags) = ready_to_render(root)?;
     // Each language's files go to disk as soon as they are rendered, so that
     // memory does not hold the whole site; the output is swapped in at the end.
     let staging = write::Staging::begin(root, out)?;
-    let written = Mutex::new((0, BTreeSet::new()));
-    let mut files = render::render_site_streamed(&project, &theme, &|part: render::SiteFiles| {
+    let written = AtomicUsize::new(0);
+    let files = render::render_site_streamed(&project, &theme, Some(&vendor), &|part: render::SiteFiles| {
         staging.write(&part)?;
-        let mut written = written.lock().unwrap_or_else(PoisonError::into_inner);
-        written.0 += part.len();
-        written.1.extend(search::languages_in(part.iter()));
+        written.fetch_add(part.len(), Ordering::Relaxed);
         Ok::<(), BuildError>(())
     })?;
-    let (count, languages) = written.into_inner().unwrap_or_else(PoisonError::into_inner);
-    vendor.add_for(&languages.into_iter().collect::<Vec<_>>(), &mut files);
     staging.write(&files)?;
     staging.finish()?;
-    Ok(BuildReport { files: count + files.len(), diagnostics: diags })
+    Ok(BuildReport { files: written.into_inner() + files.len(), diagnostics: diags })
 }

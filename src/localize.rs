@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::model::*;
 
 /// How a requirement or chapter stands in a language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TranslationStatus {
     /// Translated from the current English text.
@@ -332,7 +332,7 @@ impl<'a> Localizer<'a> {
 }
 
 /// Translation coverage of one edition.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Coverage {
     /// Requirements translated from the current English text.
     pub current: usize,

@@ -110,6 +110,19 @@ enum Command {
         #[arg(long, num_args = 1.., value_name = "ID|CHAPTER")]
         mark_updated: Vec<String>,
     },
+    /// Serve a live preview of the whole site; pages reload when a source is
+    /// saved, and show the errors over the page while there are any.
+    Serve {
+        /// The project folder, holding standard/, translations/ and theme/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -174,6 +187,7 @@ fn load_checked(root: &Path) -> Option<(craftpub::model::Project, craftpub::rend
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve { root, bind, port } => serve(root, bind, port),
         Command::Check { root, format } => {
             let (_, _, diags) = craftpub::check(&root);
             print_diagnostics(&diags, format);
@@ -350,6 +364,36 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `craftpub serve`: runs until Ctrl-C (SIGINT) or SIGTERM, then exits 0.
+fn serve(root: PathBuf, bind: std::net::IpAddr, port: u16) -> ExitCode {
+    use std::io::Write;
+    let (stop_tx, stop_rx) = std::sync::mpsc::channel();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    }) {
+        eprintln!("error: cannot handle Ctrl-C: {e}");
+        return ExitCode::from(1);
+    }
+    let options = craftpub::serve::Options { root, bind, port, ..Default::default() };
+    let server = match craftpub::serve::Server::start(&options) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // The one line on stdout, for people and for programs that start us.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "Serving on {}", server.url());
+    let _ = out.flush();
+    drop(out);
+    let _ = writeln!(std::io::stderr(), "craftpub serve: press Ctrl-C to stop");
+    let _ = stop_rx.recv();
+    server.shutdown();
+    let _ = writeln!(std::io::stderr(), "craftpub serve: stopped");
+    ExitCode::SUCCESS
 }
 
 /// The text form of a diff: counts, then each change with its word diff.

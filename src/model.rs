@@ -229,7 +229,7 @@ pub struct StandardMeta {
 }
 
 /// Where a version stands in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Not yet released.
@@ -407,7 +407,7 @@ impl Version {
 }
 
 /// What kind of chapter a file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChapterKind {
     /// The introduction.
@@ -499,7 +499,7 @@ pub struct Section {
 }
 
 /// Who a requirement applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// The artisanal and small-scale mineral producer.
@@ -513,7 +513,7 @@ pub enum Role {
 }
 
 /// Whether a requirement must or should be met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Must be met.
@@ -523,7 +523,7 @@ pub enum Level {
 }
 
 /// When a requirement must be met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 pub enum Timeframe {
     /// From the start.
     #[serde(rename = "immediately")]
@@ -540,7 +540,7 @@ pub enum Timeframe {
 }
 
 /// An OECD Annex II risk a requirement addresses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum OecdRisk {
     /// Torture, forced labour, worst forms of child labour, gross abuses.
@@ -558,7 +558,7 @@ pub enum OecdRisk {
 }
 
 /// A commodity a requirement can be specific to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Commodity {
     /// Gold.
@@ -720,7 +720,7 @@ impl fmt::Display for Renumbering {
 }
 
 /// Writing direction of a language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Left to right.
@@ -740,7 +740,7 @@ impl Direction {
 }
 
 /// A language the site is published in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Language {
     /// BCP 47 code, e.g. "es"; also the folder name under translations/.
     pub code: String,

@@ -201,7 +201,8 @@ pub fn lunr_index(docs: &[Document], language: SearchLanguage) -> String {
 }
 
 /// The search data of an edition as one JSON object: `lang` (the pipeline,
-/// see [`SearchLanguage::code`]), `fields` (name to boost), `docs` (per
+/// see [`SearchLanguage::code`]), `format_version` and `$schema` (as every
+/// data export has, see [`crate::api`]), `fields` (name to boost), `docs` (per
 /// document `t` title, `i` ID, `u` URL relative to the edition folder, `x`
 /// snippet text, `c` chapter title) and `index` (the serialised lunr index;
 /// document refs are positions in `docs`).
@@ -211,6 +212,11 @@ pub fn search_data(docs: &[Document], language: SearchLanguage) -> String {
     let mut out = String::new();
     out.push_str("{\"lang\":");
     lunr_index::push_json_str(&mut out, language.code());
+    out.push_str(&format!(
+        ",\"format_version\":\"{}\",\"$schema\":\"{}\"",
+        crate::api::FORMAT_VERSION,
+        crate::api::schema_url("search")
+    ));
     out.push_str(",\"fields\":{");
     for (i, field) in FIELDS.iter().enumerate() {
         if i > 0 {

@@ -10,7 +10,7 @@ use crate::localize::{Coverage, Localizer, TranslationStatus};
 use crate::model::*;
 
 /// The status of one edition (a version in a language).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EditionStatus {
     /// Language code.
     pub lang: String,
@@ -29,7 +29,7 @@ pub struct EditionStatus {
 }
 
 /// A chapter whose own text (title, prose, headings) is not current.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ChapterStatus {
     /// The chapter's file name without `.md`.
     pub slug: String,
@@ -40,7 +40,7 @@ pub struct ChapterStatus {
 }
 
 /// An outdated translation and the English change behind it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OutdatedRequirement {
     /// The requirement's ID.
     pub id: String,
@@ -60,7 +60,7 @@ pub struct OutdatedRequirement {
 }
 
 /// A requirement with no translation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MissingRequirement {
     /// The requirement's ID.
     pub id: String,

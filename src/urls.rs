@@ -57,10 +57,60 @@ pub fn amendment_anchor(id: &str) -> String {
     format!("amendment-{id}")
 }
 
+/// An edition's whole text on one page, to print or save as PDF.
+pub fn print_page(lang: &str, version: &str) -> String {
+    format!("{lang}/{version}/print.html")
+}
+
+/// An edition's download for offline reading: its pages, stylesheet and
+/// search in one zip file, named after the standard (`title_slug`).
+pub fn download(lang: &str, version: &str, title_slug: &str) -> String {
+    format!("{lang}/{version}/download/{title_slug}-{lang}-{version}.zip")
+}
+
+/// A language's Atom feed of versions and amendments.
+pub fn feed(lang: &str) -> String {
+    format!("{lang}/feed.xml")
+}
+
 /// A language's translation status page.
 pub fn status_page(lang: &str) -> String {
     format!("{lang}/status.html")
 }
+
+/// An edition as data: `api/<lang>/<version>/edition.json`.
+pub fn edition_json(lang: &str, version: &str) -> String {
+    format!("api/{lang}/{version}/edition.json")
+}
+
+/// One requirement of an edition as data, for deep links.
+pub fn requirement_json(lang: &str, version: &str, id: &str) -> String {
+    format!("api/{lang}/{version}/requirements/{id}.json")
+}
+
+/// The requirements of an edition as CSV, for spreadsheets.
+pub fn edition_csv(lang: &str, version: &str) -> String {
+    format!("api/{lang}/{version}/requirements.csv")
+}
+
+/// The translation status of an edition as data.
+pub fn status_json(lang: &str, version: &str) -> String {
+    format!("api/{lang}/{version}/status.json")
+}
+
+/// A version's criteria catalogue (JSON-LD, in the shape of the UN
+/// Transparency Protocol's Sustainability Vocabulary Catalog).
+pub fn criteria_jsonld(version: &str) -> String {
+    format!("api/{version}/criteria.jsonld")
+}
+
+/// The JSON Schema of the export named `name` (e.g. `edition`).
+pub fn schema(name: &str) -> String {
+    format!("api/schema/{name}.schema.json")
+}
+
+/// The page for developers: the exports, examples and the stability promise.
+pub const DEVELOPERS: &str = "developers.html";
 
 /// The stylesheet.
 pub const STYLESHEET: &str = "assets/style.css";

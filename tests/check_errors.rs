@@ -202,3 +202,14 @@ fn usage_errors_exit_2() {
     let out = common::craftpub(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn editor_files_in_source_folders_are_ignored() {
+    let dir = fixture("mini");
+    for name in [".#module-1.md", "#module-1.md#", "module-1.md~", ".module-1.md.swp"] {
+        fs::write(dir.path().join("standard/2.0").join(name), "half-saved").unwrap();
+    }
+    let (code, stderr) = check(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}

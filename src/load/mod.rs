@@ -197,6 +197,18 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
     Project { standard, versions, translations, lookup: Default::default() }
 }
 
+/// Whether a file name is an editor's temporary, backup, swap or lock file,
+/// or hidden: `.#x.md`, `#x.md#`, `x.md~`, `.x.md.swp`, `4913`... Such files
+/// are not sources and are skipped everywhere.
+pub fn is_editor_file(name: &str) -> bool {
+    const SUFFIXES: [&str; 9] = ["~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".kate-swp", ".crswap", ".orig"];
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name == "4913"
+        || name.contains("___jb_")
+        || SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
 /// A sort key that orders "2.10" after "2.9".
 pub fn version_key(id: &str) -> Vec<(u64, String)> {
     id.split('.').map(|p| (p.parse().unwrap_or(u64::MAX), p.to_owned())).collect()
@@ -342,6 +354,9 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
         };
         let path = entry.path();
         let rel = path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        if is_editor_file(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
         if entry.file_type().is_dir() || rel == "version.toml" || rel == "amendments.toml" {
             continue;
         }

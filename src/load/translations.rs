@@ -157,7 +157,7 @@ fn load_translated_version(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<Stri
             continue;
         };
         let path = entry.path();
-        if entry.file_type().is_dir() {
+        if entry.file_type().is_dir() || super::is_editor_file(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let is_md = path.extension().is_some_and(|e| e == "md") && entry.depth() == 1;

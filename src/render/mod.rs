@@ -31,9 +31,13 @@ use crate::urls;
 /// The files of a rendered site: path relative to the output folder, and bytes.
 pub type SiteFiles = BTreeMap<String, Vec<u8>>;
 
-/// A failure to render: a template that does not fit the data.
+/// A failure to render: a template that does not fit the data, or a
+/// download that could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    /// An edition's download could not be made.
+    #[error(transparent)]
+    Download(#[from] offline::DownloadError),
     /// Tera failed to render a template.
     #[error("template {template} failed for {page}: {message}")]
     Template {
@@ -119,11 +123,12 @@ impl Theme {
     }
 }
 
-/// Tera's escaper: the five characters that matter in HTML text and quoted
-/// attributes (Tera's default also escapes `/`, which bloats every URL).
-/// The same five as [`markdown::escape`] (`&amp;`, `&lt;`, `&gt;`, `&quot;`,
-/// `&#39;`), whose escaper copies runs of plain text at once.
-fn escape_html(text: &str) -> String {
+/// Tera's escaper, and every other escape of text into HTML: the five
+/// characters that matter in HTML text and quoted attributes (Tera's default
+/// also escapes `/`, which bloats every URL). The same five as
+/// [`markdown::escape`] (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`), whose
+/// escaper copies runs of plain text at once.
+pub fn escape_html(text: &str) -> String {
     markdown::escape(text)
 }
 
@@ -226,6 +231,12 @@ fn merge_strings(base: &mut Value, over: &Value) {
 }
 
 mod changes;
+mod developers;
+mod feed;
+mod links;
+mod meta;
+pub mod offline;
+mod print;
 
 /// Translation coverage per edition: (version, language) -> coverage.
 type Coverages = BTreeMap<(String, String), Coverage>;
@@ -267,6 +278,7 @@ impl LangContext<'_> {
         let mut ctx = self.shared.clone();
         ctx.insert("root", &urls::to_root(page));
         ctx.insert("page", page);
+        meta::insert(&mut ctx, self.project, &self.language, page);
         ctx
     }
 
@@ -295,11 +307,17 @@ impl LangContext<'_> {
     }
 }
 
-/// Renders the whole site: every edition (version and language), the front
-/// page, `latest/` redirects, the 404 page, the sitemap and the API index.
-pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, RenderError> {
+/// Renders the whole site in memory: every edition (version and language),
+/// the front page, `latest/` redirects, the 404 page, the data exports, the
+/// developers' page and the sitemap; with `vendor`, also the search scripts
+/// the site needs and each edition's offline download.
+pub fn render_site(
+    project: &Project,
+    theme: &Theme,
+    vendor: Option<&search::Vendor>,
+) -> Result<SiteFiles, RenderError> {
     let rendered = Mutex::new(SiteFiles::new());
-    let mut files = render_site_streamed(project, theme, &|part: SiteFiles| {
+    let mut files = render_site_streamed(project, theme, vendor, &|part: SiteFiles| {
         rendered.lock().unwrap_or_else(PoisonError::into_inner).extend(part);
         Ok::<(), RenderError>(())
     })?;
@@ -308,14 +326,16 @@ pub fn render_site(project: &Project, theme: &Theme) -> Result<SiteFiles, Render
 }
 
 /// Renders the site as [`render_site`] does, languages in parallel, and hands
-/// each language's files to `emit` as soon as they are rendered (from the
-/// thread that rendered them), so that memory holds the languages being
-/// rendered, not the whole site. Returns the files of no language (assets,
-/// sitemap, API index). On an error, the error of the first language in
-/// order that failed is returned.
+/// each language's files (pages, search indexes, exports, downloads) to
+/// `emit` as soon as they are made (from the thread that made them), so that
+/// memory holds the languages being rendered, not the whole site. Returns
+/// the files of no language (assets, search scripts, site-wide exports,
+/// developers' page, sitemap). On an error, the error of the first language
+/// in order that failed is returned.
 pub fn render_site_streamed<E: From<RenderError> + Send>(
     project: &Project,
     theme: &Theme,
+    vendor: Option<&search::Vendor>,
     emit: &(dyn Fn(SiteFiles) -> Result<(), E> + Sync),
 ) -> Result<SiteFiles, E> {
     let mut files = SiteFiles::new();
@@ -393,6 +413,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
         }
         files.extend(histories?);
         changes::render_status(&lc, &mut files)?;
+        feed::render(&lc, &mut files);
         if let Some(latest) = latest {
             let code = lc.code();
             let mut targets = vec![(urls::edition_home(code, "latest"), urls::edition_home(code, &latest.id))];
@@ -434,27 +455,70 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
         }
         Ok((files, coverage))
     };
+    let exports =
+        api::Exports::new(project, api::edition::History { lineages: &site.lineages, index: &site.lineage_index });
+    let examples = developers::Examples::new(&site.pairs, project, &languages);
     // rayon: languages are independent, and many enough to keep every core busy.
-    let rendered: Vec<Result<(Vec<String>, Coverages), E>> = languages
+    let rendered: Vec<Result<LanguageDone, E>> = languages
         .par_iter()
         .map(|language| {
-            let (language_files, coverage) = render_language(language)?;
+            let (mut language_files, coverage) = render_language(language)?;
+            exports.add_language(project, language, &mut language_files);
+            let search_languages = search::languages_in(language_files.iter());
+            if let Some(vendor) = vendor {
+                // A download takes the theme's assets and the language's search scripts.
+                let mut shared = files.clone();
+                vendor.add_for(&search_languages, &mut shared);
+                offline::add_downloads(project, language, &shared, &mut language_files).map_err(RenderError::from)?;
+            }
+            let kept = language_files
+                .iter()
+                .filter(|(path, _)| examples.as_ref().is_some_and(|e| e.wants(path)))
+                .map(|(p, b)| (p.clone(), b.clone()))
+                .collect();
             let paths = language_files.keys().cloned().collect();
             emit(language_files)?;
-            Ok((paths, coverage))
+            Ok(LanguageDone { paths, coverage, kept, search: search_languages })
         })
         .collect();
     let mut paths: BTreeSet<String> = files.keys().cloned().collect();
     let mut coverage = Coverages::new();
+    let mut sources = SiteFiles::new();
+    let mut search_languages = Vec::new();
     for result in rendered {
-        let (language_paths, language_coverage) = result?;
-        paths.extend(language_paths);
-        coverage.extend(language_coverage);
+        let done = result?;
+        paths.extend(done.paths);
+        coverage.extend(done.coverage);
+        sources.extend(done.kept);
+        search_languages.extend(done.search);
     }
-
+    if let Some(vendor) = vendor {
+        search_languages.sort();
+        search_languages.dedup();
+        vendor.add_for(&search_languages, &mut files);
+    }
+    exports.add_site(project, &site.pairs, &coverage, &mut files);
+    for (path, bytes) in &files {
+        if path == urls::API_INDEX || examples.as_ref().is_some_and(|e| e.wants(path)) {
+            sources.insert(path.clone(), bytes.clone());
+        }
+    }
+    developers::render(&site, project, theme, &languages, &sources, &mut files)?;
+    paths.extend(files.keys().cloned());
     files.insert("sitemap.xml".into(), sitemap(project, &languages, &paths));
-    files.insert(urls::API_INDEX.into(), api::index_json(project, &coverage, &site.pairs));
     Ok(files)
+}
+
+/// What rendering one language leaves behind once its files are emitted.
+struct LanguageDone {
+    /// The paths of its files.
+    paths: Vec<String>,
+    /// Its editions' coverage.
+    coverage: Coverages,
+    /// Copies of its files that the developers' page cuts examples from.
+    kept: SiteFiles,
+    /// The search pipelines of its search indexes.
+    search: Vec<search::SearchLanguage>,
 }
 
 /// The search box of a page outside any edition searches the current one.
@@ -531,6 +595,9 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         .collect();
     files.extend(search::edition_files(code, &version.id, &docs, search_lang));
 
+    // The language of a title shown in English on a translated page.
+    let title_lang =
+        |english: bool| (english && !lc.localizer.is_source()).then(|| project.standard.source_language.clone());
     let toc: Vec<Value> = chapters
         .iter()
         .map(|lch| {
@@ -538,10 +605,11 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
             let mut sections = Vec::new();
             for (n, b) in c.blocks.iter().filter(|b| !matches!(b, Block::Requirement(_))).enumerate() {
                 if let Block::Section(s) = b {
-                    sections.push(json!({ "anchor": s.anchor, "title": lch.prose(n).0 }));
+                    let (title, english) = lch.prose(n);
+                    sections.push(json!({ "anchor": s.anchor, "title": title, "lang": title_lang(english) }));
                 }
             }
-            json!({ "slug": c.slug, "title": lch.title(), "kind": c.kind, "href": urls::chapter(code, &version.id, &c.slug), "sections": sections, "requirements": c.requirements().count() })
+            json!({ "slug": c.slug, "title": lch.title(), "lang": title_lang(lch.translation.is_none()), "kind": c.kind, "href": urls::chapter(code, &version.id, &c.slug), "sections": sections, "requirements": c.requirements().count() })
         })
         .collect();
     let edition_ctx = |page: &str, slug: Option<&str>| {
@@ -573,6 +641,23 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     let page = urls::edition_home(code, &version.id);
     let mut ctx = edition_ctx(&page, None);
     ctx.insert("requirement_count", &version.requirements().count());
+    let has_pair = |a: &str, b: &str| lc.site.pairs.iter().any(|(x, y)| x == a && y == b);
+    let mut changes = Vec::new();
+    if let Some(prev) = version.previous.as_deref().filter(|p| has_pair(p, &version.id)) {
+        changes.push(
+            json!({ "label": "diff_with_previous", "from": prev, "href": urls::diff_page(code, prev, &version.id) }),
+        );
+        changes.push(json!({ "label": "amendments", "from": version.id, "href": urls::amendments(code, &version.id) }));
+    }
+    if let Some(l) = latest.filter(|l| l.id != version.id && has_pair(&version.id, &l.id)) {
+        changes.push(
+            json!({ "label": "diff_with_latest", "from": l.id, "href": urls::diff_page(code, &version.id, &l.id) }),
+        );
+    }
+    ctx.insert("changes", &changes);
+    ctx.insert("status_href", &(!lc.localizer.is_source()).then(|| urls::status_page(code)));
+    print::insert_links(&mut ctx, project, code, &version.id);
+    ctx.insert("data", &api::edition_links(code, &version.id));
     files.insert(page.clone(), lc.theme.render("edition.html", &page, &ctx)?);
 
     let page = search::search_page(code, &version.id);
@@ -580,6 +665,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     files.insert(page.clone(), lc.theme.render("search.html", &page, &ctx)?);
 
     let source = project.standard.source_language.as_str();
+    let mut printed = Vec::new();
     for (i, lch) in chapters.iter().enumerate() {
         let chapter = lch.source;
         let page = urls::chapter(code, &version.id, &chapter.slug);
@@ -650,17 +736,20 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         let mut ctx = edition_ctx(&page, Some(&chapter.slug));
         ctx.insert(
             "chapter",
-            &json!({ "slug": chapter.slug, "title": lch.title(), "kind": chapter.kind, "module": chapter.module, "status": lch.status.as_str(), "english_href": urls::chapter(source, &version.id, &chapter.slug) }),
+            &json!({ "slug": chapter.slug, "title": lch.title(), "lang": title_lang(lch.translation.is_none()), "kind": chapter.kind, "module": chapter.module, "status": lch.status.as_str(), "english_href": urls::chapter(source, &version.id, &chapter.slug) }),
         );
         ctx.insert("blocks", &blocks);
         let nav = |j: Option<usize>| {
             j.and_then(|j| chapters.get(j))
-                .map(|c| json!({ "title": c.title(), "href": urls::chapter(code, &version.id, &c.source.slug) }))
+                .map(|c| json!({ "title": c.title(), "lang": title_lang(c.translation.is_none()), "href": urls::chapter(code, &version.id, &c.source.slug) }))
         };
         ctx.insert("prev", &nav(i.checked_sub(1)));
         ctx.insert("next", &nav(Some(i + 1)));
         files.insert(page.clone(), lc.theme.render("chapter.html", &page, &ctx)?);
+        printed.push(print::Chapter { chapter: ctx.get("chapter").cloned().unwrap_or_default(), blocks });
     }
+    let page = urls::print_page(code, &version.id);
+    print::render(lc, version, edition_ctx(&page, None), printed, files)?;
     Ok(coverage)
 }
 

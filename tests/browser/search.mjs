@@ -20,6 +20,11 @@ async function typeQuery(page, q) {
     if (s) s.textContent = '';
   });
   await box.pressSequentially(q, { delay: 20 });
+  // Wait for the results of the whole query, not of a part typed before a pause.
+  await page.waitForFunction((query) => {
+    const list = document.querySelector('.search-pop .search-list');
+    return list && list.getAttribute('data-query') === query;
+  }, q);
   await page.locator('.search-pop .search-status').filter({ hasText: /results?|No results/ }).waitFor();
 }
 

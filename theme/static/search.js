@@ -117,7 +117,7 @@
 
   /* Loads lunr, the language's files and the index, in this order. */
   function load(then) {
-    if (loaded) { then(); return; }
+    if (loaded) { if (then) then(); return; }
     if (then) waiting.push(then);
     if (loading) return;
     loading = true;
@@ -212,6 +212,7 @@
     if (!loaded) { showStatus(form.getAttribute('data-loading')); load(update); return; }
     var results = search(loaded.lunr, loaded.index, lang, q);
     render(list, results, 8);
+    list.setAttribute('data-query', q);
     showStatus(countText(results.length));
   }
 

@@ -1,0 +1,180 @@
+//! The JSON Schemas (draft 2020-12) of the JSON exports, generated with
+//! schemars from the Rust types the exports are serialised from, and
+//! published as `api/schema/<name>.schema.json`.
+//!
+//! The schemas describe every field, and allow fields they do not name: a
+//! program validating with the schema of format version 1.x keeps working
+//! when a later 1.x adds fields.
+
+use std::collections::BTreeMap;
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::edition::{EditionExport, RequirementFile};
+use super::jsonld::CriteriaCatalogue;
+use super::status::StatusExport;
+use super::{ApiIndex, DiffExport, FORMAT_VERSION};
+
+/// The names of the exports that have a schema, sorted.
+pub const NAMES: [&str; 7] = ["criteria", "diff", "edition", "index", "requirement", "search", "status"];
+
+/// An edition's search data, as `<lang>/<version>/search-index.json` holds
+/// it (and `search-index.js` assigns it to `window.craftpubSearch`).
+///
+/// [`crate::search::search_data`] writes it by hand, so that the index is
+/// byte for byte what lunr.js serialises; this type only describes it, for
+/// its schema.
+#[derive(Serialize, JsonSchema)]
+pub struct SearchData {
+    /// The lunr pipeline: `en`, `es`, `fr`, `pt` or `none`.
+    pub lang: String,
+    /// The export format's version.
+    pub format_version: String,
+    /// The schema this file follows.
+    #[serde(rename = "$schema")]
+    pub schema: String,
+    /// The indexed fields and their boosts.
+    pub fields: BTreeMap<String, f64>,
+    /// The documents; lunr's refs are positions in this list.
+    pub docs: Vec<SearchDocument>,
+    /// The serialised lunr 2.3.9 index, as `lunr.Index.load` reads it.
+    pub index: LunrIndex,
+}
+
+/// One searchable document of an edition.
+#[derive(Serialize, JsonSchema)]
+pub struct SearchDocument {
+    /// The title.
+    pub t: String,
+    /// The requirement ID; empty for sections and chapters.
+    pub i: String,
+    /// The URL, relative to the edition's folder.
+    pub u: String,
+    /// The text a result's snippet is cut from.
+    pub x: String,
+    /// The title of the chapter it belongs to.
+    pub c: String,
+}
+
+/// A serialised lunr index.
+#[derive(Serialize, JsonSchema)]
+pub struct LunrIndex {
+    /// lunr's version.
+    pub version: String,
+    /// The indexed fields.
+    pub fields: Vec<String>,
+    /// Per `field/ref`, the field vector (alternating term index and score).
+    #[serde(rename = "fieldVectors")]
+    pub field_vectors: Vec<(String, Vec<f64>)>,
+    /// Per term, its posting (`_index`, then per field the refs it occurs in).
+    #[serde(rename = "invertedIndex")]
+    pub inverted_index: Vec<(String, BTreeMap<String, Value>)>,
+    /// The names of the registered pipeline functions applied to queries.
+    pub pipeline: Vec<String>,
+}
+
+/// The schema of `T` for serialised data, with a title and a description;
+/// it requires `$schema` to name it and `format_version` to be
+/// [`FORMAT_VERSION`].
+fn schema_for<T: JsonSchema>(name: &str, title: &str, description: &str) -> Schema {
+    let mut schema = SchemaSettings::draft2020_12().for_serialize().into_generator().into_root_schema_for::<T>();
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for (key, value) in [("$schema", super::schema_url(name)), ("format_version", FORMAT_VERSION.to_owned())] {
+            if let Some(property) = properties.get_mut(key).and_then(Value::as_object_mut) {
+                property.insert("const".into(), value.into());
+            }
+        }
+    }
+    schema.insert("title".into(), title.into());
+    schema.insert(
+        "description".into(),
+        format!("{description} craftpub export format {FORMAT_VERSION}; generated from craftpub's Rust types.").into(),
+    );
+    schema
+}
+
+/// Every schema, by export name, in the order of [`NAMES`].
+pub fn schemas() -> Vec<(&'static str, Schema)> {
+    vec![
+        (
+            "criteria",
+            schema_for::<CriteriaCatalogue>(
+                "criteria",
+                "CRAFT criteria catalogue",
+                "A version's criteria as JSON-LD, in the shape of the UN Transparency Protocol's Sustainability \
+                 Vocabulary Catalog: api/<version>/criteria.jsonld.",
+            ),
+        ),
+        (
+            "diff",
+            schema_for::<DiffExport<'static>>(
+                "diff",
+                "Diff between two versions",
+                "Every requirement that changed between two versions, with word operations and the amendment \
+                 entries that declare the change: api/<lang>/diff/<from>-<to>.json.",
+            ),
+        ),
+        (
+            "edition",
+            schema_for::<EditionExport>(
+                "edition",
+                "Edition",
+                "One version of the standard in one language: chapters, sections and requirements: \
+                 api/<lang>/<version>/edition.json.",
+            ),
+        ),
+        (
+            "index",
+            schema_for::<ApiIndex<'static>>(
+                "index",
+                "Discovery document",
+                "The entry point for programs, from which every export is reachable: api/index.json.",
+            ),
+        ),
+        (
+            "requirement",
+            schema_for::<RequirementFile>(
+                "requirement",
+                "Requirement",
+                "One requirement of an edition: api/<lang>/<version>/requirements/<id>.json.",
+            ),
+        ),
+        (
+            "search",
+            schema_for::<SearchData>(
+                "search",
+                "Search data",
+                "An edition's search documents and lunr index: <lang>/<version>/search-index.json.",
+            ),
+        ),
+        (
+            "status",
+            schema_for::<StatusExport>(
+                "status",
+                "Translation status",
+                "An edition's translation coverage, and its outdated and missing requirements: \
+                 api/<lang>/<version>/status.json.",
+            ),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_has_its_schema() {
+        let names: Vec<&str> = schemas().iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, NAMES);
+        for (_, schema) in schemas() {
+            assert_eq!(
+                schema.get("$schema").and_then(Value::as_str),
+                Some("https://json-schema.org/draft/2020-12/schema")
+            );
+        }
+    }
+}
