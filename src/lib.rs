@@ -82,10 +82,25 @@ fn ready_to_render(root: &Path) -> Result<(Project, render::Theme, search::Vendo
 
 /// Checks and renders the project at `root` in memory: every file of the
 /// site, as [`build`] writes it, and the warnings. Nothing is written;
-/// `craftpub serve` serves the result.
-pub fn build_in_memory(root: &Path) -> Result<(render::SiteFiles, Diagnostics), BuildError> {
-    let (project, theme, vendor, diags) = ready_to_render(root)?;
-    Ok((render::render_site(&project, &theme, Some(&vendor))?, diags))
+/// `craftpub serve` serves the result. With a `cache`, the editions and
+/// diffs whose sources did not change since the cache's last build are
+/// reused (see [`render::cache`]).
+pub fn build_in_memory(
+    root: &Path,
+    mut cache: Option<&mut render::cache::RenderCache>,
+) -> Result<(render::SiteFiles, Diagnostics), BuildError> {
+    if let Some(cache) = cache.as_deref_mut() {
+        // Read before loading, so a change in between is never cached as unchanged.
+        cache.begin(render::cache::SourceDigests::read(root));
+    }
+    let result = ready_to_render(root).and_then(|(project, theme, vendor, diags)| {
+        let extras = render::Extras { vendor: Some(&vendor), cache: cache.as_deref() };
+        Ok((render::render_site(&project, &theme, extras)?, diags))
+    });
+    if let Some(cache) = cache {
+        cache.finish(result.is_ok());
+    }
+    result
 }
 
 /// Builds the site of the project at `root` into `out`. Nothing is written
@@ -97,11 +112,16 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
     // memory does not hold the whole site; the output is swapped in at the end.
     let staging = write::Staging::begin(root, out)?;
     let written = AtomicUsize::new(0);
-    let files = render::render_site_streamed(&project, &theme, Some(&vendor), &|part: render::SiteFiles| {
-        staging.write(&part)?;
-        written.fetch_add(part.len(), Ordering::Relaxed);
-        Ok::<(), BuildError>(())
-    })?;
+    let files = render::render_site_streamed(
+        &project,
+        &theme,
+        render::Extras { vendor: Some(&vendor), cache: None },
+        &|part: render::SiteFiles| {
+            staging.write(&part)?;
+            written.fetch_add(part.len(), Ordering::Relaxed);
+            Ok::<(), BuildError>(())
+        },
+    )?;
     staging.write(&files)?;
     staging.finish()?;
     Ok(BuildReport { files: written.into_inner() + files.len(), diagnostics: diags })

@@ -67,7 +67,7 @@ pub fn edition_links(lang: &str, version: &str) -> BTreeMap<&'static str, String
 
 /// What the exports of every language share, computed once: the requirement
 /// lineages (for each requirement's history) and the translation status of
-/// every edition. [`Exports::add_language`] adds one language's exports,
+/// every edition. [`Exports::add_edition`] adds one edition's exports,
 /// [`Exports::add_site`] the rest; together they make every data export.
 pub struct Exports<'a> {
     history: edition::History<'a>,
@@ -81,23 +81,28 @@ impl<'a> Exports<'a> {
         Exports { history, statuses: status::statuses(project) }
     }
 
-    /// Adds the exports of `language` to `files`: per edition the JSON, one
-    /// JSON per requirement, the CSV and the translation status. (Its diffs'
-    /// JSON is written with the diff pages.)
-    pub fn add_language(&self, project: &Project, language: &Language, files: &mut BTreeMap<String, Vec<u8>>) {
+    /// Adds the exports of the edition `version` in `language` (resolved by
+    /// `localizer`) to `files`: the edition's JSON, one JSON per requirement,
+    /// the CSV and the translation status. (Diffs' JSON is written with the
+    /// diff pages.)
+    pub fn add_edition(
+        &self,
+        project: &Project,
+        localizer: &Localizer,
+        language: &Language,
+        version: &Version,
+        files: &mut BTreeMap<String, Vec<u8>>,
+    ) {
         let base_url = project.standard.base_url.trim_end_matches('/');
-        let localizer = Localizer::new(project, &language.code);
-        for version in &project.versions {
-            let export = edition::edition(project, &self.history, &localizer, language, version);
-            for r in &export.requirements {
-                let file = edition::RequirementFile::new(&export, r);
-                files.insert(urls::requirement_json(&language.code, &version.id, &r.id), to_json(&file));
-            }
-            files.insert(urls::edition_csv(&language.code, &version.id), csv::edition_csv(&export, base_url));
-            files.insert(urls::edition_json(&language.code, &version.id), to_json(&export));
-            if let Some(s) = self.statuses.get(&(language.code.clone(), version.id.clone())) {
-                files.insert(urls::status_json(&language.code, &version.id), to_json(s));
-            }
+        let export = edition::edition(project, &self.history, localizer, language, version);
+        for r in &export.requirements {
+            let file = edition::RequirementFile::new(&export, r);
+            files.insert(urls::requirement_json(&language.code, &version.id, &r.id), to_json(&file));
+        }
+        files.insert(urls::edition_csv(&language.code, &version.id), csv::edition_csv(&export, base_url));
+        files.insert(urls::edition_json(&language.code, &version.id), to_json(&export));
+        if let Some(s) = self.statuses.get(&(language.code.clone(), version.id.clone())) {
+            files.insert(urls::status_json(&language.code, &version.id), to_json(s));
         }
     }
 

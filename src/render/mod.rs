@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -230,6 +230,7 @@ fn merge_strings(base: &mut Value, over: &Value) {
     }
 }
 
+pub mod cache;
 mod changes;
 mod developers;
 mod feed;
@@ -247,6 +248,30 @@ struct SiteIndex {
     lineages: Vec<crate::diff::Lineage>,
     lineage_index: BTreeMap<(String, String), usize>,
     pairs: Vec<(String, String)>,
+}
+
+impl SiteIndex {
+    /// The lineages and pairs as bytes, for the keys of cached parts.
+    fn facts(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut add = |text: &str| {
+            out.extend((text.len() as u64).to_le_bytes());
+            out.extend(text.as_bytes());
+        };
+        for lineage in &self.lineages {
+            add(&lineage.name);
+            for (version, id) in &lineage.steps {
+                add(version);
+                add(id);
+            }
+            add("");
+        }
+        for (from, to) in &self.pairs {
+            add(from);
+            add(to);
+        }
+        out
+    }
 }
 
 /// What every page of one language shares.
@@ -307,17 +332,23 @@ impl LangContext<'_> {
     }
 }
 
+/// What a rendering adds to the pages, templates and exports it always makes.
+#[derive(Default, Clone, Copy)]
+pub struct Extras<'a> {
+    /// The search scripts: with them, the site gets the scripts its search
+    /// indexes need, and each edition its offline download.
+    pub vendor: Option<&'a search::Vendor>,
+    /// Parts rendered by an earlier build, reused when their sources did
+    /// not change (`craftpub serve`).
+    pub cache: Option<&'a cache::RenderCache>,
+}
+
 /// Renders the whole site in memory: every edition (version and language),
 /// the front page, `latest/` redirects, the 404 page, the data exports, the
-/// developers' page and the sitemap; with `vendor`, also the search scripts
-/// the site needs and each edition's offline download.
-pub fn render_site(
-    project: &Project,
-    theme: &Theme,
-    vendor: Option<&search::Vendor>,
-) -> Result<SiteFiles, RenderError> {
+/// developers' page and the sitemap, and what `extras` asks for.
+pub fn render_site(project: &Project, theme: &Theme, extras: Extras) -> Result<SiteFiles, RenderError> {
     let rendered = Mutex::new(SiteFiles::new());
-    let mut files = render_site_streamed(project, theme, vendor, &|part: SiteFiles| {
+    let mut files = render_site_streamed(project, theme, extras, &|part: SiteFiles| {
         rendered.lock().unwrap_or_else(PoisonError::into_inner).extend(part);
         Ok::<(), RenderError>(())
     })?;
@@ -335,7 +366,7 @@ pub fn render_site(
 pub fn render_site_streamed<E: From<RenderError> + Send>(
     project: &Project,
     theme: &Theme,
-    vendor: Option<&search::Vendor>,
+    extras: Extras,
     emit: &(dyn Fn(SiteFiles) -> Result<(), E> + Sync),
 ) -> Result<SiteFiles, E> {
     let mut files = SiteFiles::new();
@@ -350,6 +381,10 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
     let (lineages, lineage_index) = crate::diff::lineages(project);
     let site =
         SiteIndex { lineages, lineage_index, pairs: crate::diff::published_pairs(project, project.standard.all_diffs) };
+    let exports =
+        api::Exports::new(project, api::edition::History { lineages: &site.lineages, index: &site.lineage_index });
+    let keys = extras.cache.map(|c| c.keys(project, &[&site.facts()]));
+    let statics = &files;
     // Each language is rendered on its own (see the parallel map below).
     let render_language = |language: &Language| -> Result<(SiteFiles, Coverages), RenderError> {
         let mut files = SiteFiles::new();
@@ -368,6 +403,20 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             strings,
             localizer: Localizer::new(project, &language.code),
         };
+        // A download takes the theme's assets and the language's search scripts.
+        let download_shared = extras.vendor.map(|vendor| {
+            let mut shared = statics.clone();
+            vendor.add_for(&[lc.search_language()], &mut shared);
+            shared
+        });
+        // A part comes from the cache when there is one, else it is rendered.
+        let part = |key: Option<cache::Key>, render: &dyn Fn() -> Result<cache::Part, RenderError>| match (
+            extras.cache,
+            key,
+        ) {
+            (Some(cache), Some(key)) => cache.get_or_render(key, render),
+            _ => render().map(Arc::new),
+        };
         // Editions, diffs and histories in parallel; merged in order (so is the first error).
         let (editions, (diffs, histories)) = rayon::join(
             || {
@@ -375,12 +424,18 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                     .versions
                     .par_iter()
                     .map(|version| {
-                        let mut files = SiteFiles::new();
-                        let c = render_edition(&lc, version, &mut files)?;
-                        changes::render_amendments(&lc, version, &mut files)?;
-                        Ok((files, c))
+                        part(keys.as_ref().map(|k| k.edition(project, language, version)), &|| {
+                            let mut files = SiteFiles::new();
+                            let coverage = render_edition(&lc, version, &mut files)?;
+                            changes::render_amendments(&lc, version, &mut files)?;
+                            exports.add_edition(project, &lc.localizer, language, version, &mut files);
+                            if let Some(shared) = &download_shared {
+                                offline::add_download(project, language, version, shared, &mut files)?;
+                            }
+                            Ok(cache::Part { files, coverage: Some(coverage) })
+                        })
                     })
-                    .collect::<Vec<Result<(SiteFiles, Coverage), RenderError>>>()
+                    .collect::<Vec<Result<Arc<cache::Part>, RenderError>>>()
             },
             || {
                 rayon::join(
@@ -388,13 +443,15 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                         site.pairs
                             .par_iter()
                             .map(|(from, to)| {
-                                let mut files = SiteFiles::new();
-                                if let (Some(a), Some(b)) = (project.version(from), project.version(to)) {
-                                    changes::render_diff(&lc, a, b, &mut files)?;
-                                }
-                                Ok(files)
+                                part(keys.as_ref().map(|k| k.diff(project, language, from, to)), &|| {
+                                    let mut files = SiteFiles::new();
+                                    if let (Some(a), Some(b)) = (project.version(from), project.version(to)) {
+                                        changes::render_diff(&lc, a, b, &mut files)?;
+                                    }
+                                    Ok(cache::Part { files, coverage: None })
+                                })
                             })
-                            .collect::<Vec<Result<SiteFiles, RenderError>>>()
+                            .collect::<Vec<Result<Arc<cache::Part>, RenderError>>>()
                     },
                     || {
                         let mut files = SiteFiles::new();
@@ -404,12 +461,14 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             },
         );
         for (version, edition) in project.versions.iter().zip(editions) {
-            let (edition_files, c) = edition?;
-            files.extend(edition_files);
-            coverage.insert((version.id.clone(), language.code.clone()), c);
+            let edition = edition?;
+            if let Some(c) = &edition.coverage {
+                coverage.insert((version.id.clone(), language.code.clone()), *c);
+            }
+            files.extend(cache::Part::into_files(edition));
         }
         for diff in diffs {
-            files.extend(diff?);
+            files.extend(cache::Part::into_files(diff?));
         }
         files.extend(histories?);
         changes::render_status(&lc, &mut files)?;
@@ -455,22 +514,13 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
         }
         Ok((files, coverage))
     };
-    let exports =
-        api::Exports::new(project, api::edition::History { lineages: &site.lineages, index: &site.lineage_index });
     let examples = developers::Examples::new(&site.pairs, project, &languages);
     // rayon: languages are independent, and many enough to keep every core busy.
     let rendered: Vec<Result<LanguageDone, E>> = languages
         .par_iter()
         .map(|language| {
-            let (mut language_files, coverage) = render_language(language)?;
-            exports.add_language(project, language, &mut language_files);
+            let (language_files, coverage) = render_language(language)?;
             let search_languages = search::languages_in(language_files.iter());
-            if let Some(vendor) = vendor {
-                // A download takes the theme's assets and the language's search scripts.
-                let mut shared = files.clone();
-                vendor.add_for(&search_languages, &mut shared);
-                offline::add_downloads(project, language, &shared, &mut language_files).map_err(RenderError::from)?;
-            }
             let kept = language_files
                 .iter()
                 .filter(|(path, _)| examples.as_ref().is_some_and(|e| e.wants(path)))
@@ -492,7 +542,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
         sources.extend(done.kept);
         search_languages.extend(done.search);
     }
-    if let Some(vendor) = vendor {
+    if let Some(vendor) = extras.vendor {
         search_languages.sort();
         search_languages.dedup();
         vendor.add_for(&search_languages, &mut files);

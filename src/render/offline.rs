@@ -18,7 +18,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Write};
 
-use rayon::prelude::*;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
@@ -68,39 +67,32 @@ pub fn human_size(bytes: usize) -> String {
     }
 }
 
-/// Makes the download of every edition of `language` in `files` (the
-/// language's rendered pages and search indexes) and adds it, and its size
-/// to the edition's home page. `shared` holds the files of no language that
-/// a download takes: the theme's assets and the search scripts.
-pub fn add_downloads(
+/// Makes the download of the edition `version` in `language` from `files`
+/// (the edition's rendered pages and search index) and adds it, and its
+/// size to the edition's home page. `shared` holds the files of no language
+/// that a download takes: the theme's assets and the search scripts.
+pub fn add_download(
     project: &Project,
     language: &Language,
+    version: &Version,
     shared: &SiteFiles,
     files: &mut SiteFiles,
 ) -> Result<(), DownloadError> {
-    // Editions in parallel (compressing is most of the work); added in order.
-    let zips: Vec<(String, String, Result<Vec<u8>, DownloadError>)> = project
-        .versions
-        .par_iter()
-        .filter(|version| files.contains_key(&urls::edition_home(&language.code, &version.id)))
-        .map(|version| {
-            let path = download_path(project, &language.code, &version.id);
-            let bytes = edition_zip(project, language, version, files, shared)
-                .map_err(|source| DownloadError { path: path.clone(), source });
-            (urls::edition_home(&language.code, &version.id), path, bytes)
-        })
-        .collect();
-    for (home, path, bytes) in zips {
-        let bytes = bytes?;
-        if let Some(page) = files.get_mut(&home) {
-            let html = String::from_utf8_lossy(page).replace(
-                SIZE_MARKER,
-                &format!(" <span class=\"muted\">(ZIP, {})</span>", escape(&human_size(bytes.len()))),
-            );
-            *page = html.into_bytes();
-        }
-        files.insert(path, bytes);
+    let home = urls::edition_home(&language.code, &version.id);
+    if !files.contains_key(&home) {
+        return Ok(());
     }
+    let path = download_path(project, &language.code, &version.id);
+    let bytes = edition_zip(project, language, version, files, shared)
+        .map_err(|source| DownloadError { path: path.clone(), source })?;
+    if let Some(page) = files.get_mut(&home) {
+        let html = String::from_utf8_lossy(page).replace(
+            SIZE_MARKER,
+            &format!(" <span class=\"muted\">(ZIP, {})</span>", escape(&human_size(bytes.len()))),
+        );
+        *page = html.into_bytes();
+    }
+    files.insert(path, bytes);
     Ok(())
 }
 

@@ -39,6 +39,7 @@ use serde_json::json;
 use crate::BuildError;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::render::SiteFiles;
+use crate::render::cache::RenderCache;
 use events::Hub;
 use http::{Method, Request, Response};
 use inject::Injection;
@@ -173,11 +174,12 @@ pub enum Build {
 }
 
 /// Checks and renders the project at `root` in memory, as `craftpub build`
-/// would ([`crate::build_in_memory`]), without writing anything. A failure
+/// would ([`crate::build_in_memory`]), without writing anything, reusing
+/// from `cache` the editions and diffs whose sources did not change. A failure
 /// after the check (a template, the search scripts) becomes one more
 /// diagnostic; so does a panic, so the server survives it.
-pub fn build_site(root: &Path) -> Build {
-    let attempt = std::panic::catch_unwind(|| crate::build_in_memory(root));
+pub fn build_site(root: &Path, cache: &mut RenderCache) -> Build {
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build_in_memory(root, Some(cache))));
     let failure = |file: &str, message: String, fix: &str| {
         Build::Failed(vec![Diagnostic {
             severity: Severity::Error,
@@ -264,7 +266,8 @@ impl Server {
         // Watch before the first build, so that no save after it is missed.
         let (wake_watcher, messages) = mpsc::channel();
         let watching = if options.watch { start_watching(&root, wake_watcher.clone(), options.log) } else { None };
-        let mut rebuilder = Rebuilder { shared: Arc::clone(&shared), fingerprint: None, count: 0 };
+        let mut rebuilder =
+            Rebuilder { shared: Arc::clone(&shared), fingerprint: None, count: 0, cache: RenderCache::new() };
         rebuilder.rebuild();
 
         let jobs = start_workers(&shared)?;
@@ -464,6 +467,8 @@ struct Rebuilder {
     /// The sources of the last build attempt.
     fingerprint: Option<Fingerprint>,
     count: u64,
+    /// Editions and diffs of the last good build, reused when unchanged.
+    cache: RenderCache,
 }
 
 impl Rebuilder {
@@ -489,8 +494,10 @@ impl Rebuilder {
             );
         }
         self.fingerprint = Some(fingerprint);
-        let outcome = build_site(root);
+        let outcome = build_site(root, &mut self.cache);
         let elapsed = started.elapsed();
+        let (reused, rendered) = self.cache.last_build();
+        let parts = format!("{rendered} of {} editions and diffs rendered, the rest reused", reused + rendered);
         let old = self.shared.state();
         match outcome {
             Build::Site(files, warnings) => {
@@ -503,7 +510,11 @@ impl Rebuilder {
                 };
                 let fixed = if old.problems.is_some() { "errors fixed; " } else { "" };
                 if changed.is_empty() && old.problems.is_none() {
-                    say!(self.shared.log, "craftpub serve: rebuilt in {} ms; no page changed", elapsed.as_millis());
+                    say!(
+                        self.shared.log,
+                        "craftpub serve: rebuilt in {} ms ({parts}); no page changed",
+                        elapsed.as_millis()
+                    );
                     return;
                 }
                 self.count += 1;
@@ -519,7 +530,7 @@ impl Rebuilder {
                 } else {
                     say!(
                         self.shared.log,
-                        "craftpub serve: {fixed}rebuilt in {} ms; {} file(s) changed; reloading {listeners} open page(s)",
+                        "craftpub serve: {fixed}rebuilt in {} ms ({parts}); {} file(s) changed; reloading {listeners} open page(s)",
                         elapsed.as_millis(),
                         changed.len()
                     );

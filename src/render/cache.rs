@@ -1,0 +1,254 @@
+//! Reuse of rendered editions and diffs between the rebuilds of
+//! `craftpub serve`, so that a rebuild renders what the change affects.
+//!
+//! A cached part is keyed by a digest of the bytes of every source it is
+//! rendered from. The digests of the sources ([`SourceDigests`]) are read
+//! from disk *before* the project is loaded: if a file changes in between,
+//! the key is that of the older bytes, so the next rebuild (which the change
+//! triggers) misses and renders again; a stale part is never reused.
+//!
+//! What a part depends on:
+//!
+//! - everything: the theme (templates, strings, assets), `standard.toml`,
+//!   every `version.toml` (dates, statuses, the latest version), every
+//!   `language.toml` (the language switcher), the requirement lineages
+//!   (history links) and the published diff pairs;
+//! - an edition of the source language: its version's folder and that of
+//!   the version it revises (the amendment page links there);
+//! - an edition of a translation, and every diff: all of `standard/` (a
+//!   translation can be reused from any version, and an outdated one shows
+//!   the English it was made from; a diff spans the versions between its
+//!   two), and for a translation its own folder.
+//!
+//! Histories, status pages, feeds and site-wide files are always rendered
+//! again: each depends on every version.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use sha2::{Digest, Sha256};
+
+use super::SiteFiles;
+use crate::localize::Coverage;
+use crate::model::{Language, Project, Version};
+
+/// A SHA-256 digest.
+pub type Key = [u8; 32];
+
+/// Digests of the bytes of the sources, by the part of the site they feed.
+#[derive(Debug, Clone, Default)]
+pub struct SourceDigests {
+    /// The theme (without `node_modules`), `standard/standard.toml`, every
+    /// `standard/*/version.toml` and `translations/*/language.toml`.
+    shared: Key,
+    /// Each folder of `standard/`, by its path.
+    versions: BTreeMap<PathBuf, Key>,
+    /// All of `standard/`.
+    standard: Key,
+    /// Each folder of `translations/`, by its path.
+    languages: BTreeMap<PathBuf, Key>,
+}
+
+impl SourceDigests {
+    /// Reads every source file below `root` that a site is built from.
+    /// Unreadable files count as empty: the build that follows reports them.
+    pub fn read(root: &Path) -> SourceDigests {
+        let mut shared = Sha256::new();
+        let theme = root.join("theme");
+        for file in sorted_files(&theme, &|p| p.starts_with(theme.join("node_modules"))) {
+            add_file(&mut shared, &file);
+        }
+        let standard_dir = root.join("standard");
+        add_file(&mut shared, &standard_dir.join("standard.toml"));
+        let mut standard = Sha256::new();
+        let mut versions = BTreeMap::new();
+        for dir in sorted_dirs(&standard_dir) {
+            add_file(&mut shared, &dir.join("version.toml"));
+            let mut version = Sha256::new();
+            for file in sorted_files(&dir, &|_| false) {
+                add_file(&mut version, &file);
+            }
+            let digest: Key = version.finalize().into();
+            standard.update(digest);
+            versions.insert(dir, digest);
+        }
+        let mut languages = BTreeMap::new();
+        for dir in sorted_dirs(&root.join("translations")) {
+            add_file(&mut shared, &dir.join("language.toml"));
+            let mut language = Sha256::new();
+            for file in sorted_files(&dir, &|_| false) {
+                add_file(&mut language, &file);
+            }
+            languages.insert(dir, language.finalize().into());
+        }
+        SourceDigests { shared: shared.finalize().into(), versions, standard: standard.finalize().into(), languages }
+    }
+}
+
+fn add_file(hasher: &mut Sha256, path: &Path) {
+    let bytes = fs::read(path).unwrap_or_default();
+    let name = path.to_string_lossy();
+    hasher.update((name.len() as u64).to_le_bytes());
+    hasher.update(name.as_bytes());
+    hasher.update((bytes.len() as u64).to_le_bytes());
+    hasher.update(&bytes);
+}
+
+fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+fn sorted_files(dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !skip(e.path()))
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+/// A rendered part: its files and, for an edition, its coverage.
+#[derive(Debug)]
+pub struct Part {
+    /// The part's files, as they are emitted.
+    pub files: SiteFiles,
+    /// The edition's translation coverage.
+    pub coverage: Option<Coverage>,
+}
+
+impl Part {
+    /// The part's files: moved out when nothing else holds the part, else copied.
+    pub fn into_files(part: Arc<Part>) -> SiteFiles {
+        Arc::try_unwrap(part).map(|p| p.files).unwrap_or_else(|shared| shared.files.clone())
+    }
+}
+
+/// Rendered editions and diffs kept between builds (see the module docs).
+/// One build at a time uses it: [`RenderCache::begin`], render, then
+/// [`RenderCache::finish`].
+#[derive(Default)]
+pub struct RenderCache {
+    digests: SourceDigests,
+    parts: Mutex<HashMap<Key, Arc<Part>>>,
+    used: Mutex<HashSet<Key>>,
+    reused: AtomicUsize,
+    last: (usize, usize),
+}
+
+impl RenderCache {
+    /// An empty cache.
+    pub fn new() -> RenderCache {
+        RenderCache::default()
+    }
+
+    /// Starts a build of the sources whose digests are `digests` (read
+    /// before the project was loaded).
+    pub fn begin(&mut self, digests: SourceDigests) {
+        self.digests = digests;
+        self.used.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
+        *self.reused.get_mut() = 0;
+    }
+
+    /// Ends a build: after a successful one, forgets the parts it did not
+    /// use, so that memory holds one site's parts.
+    pub fn finish(&mut self, success: bool) {
+        let used = std::mem::take(self.used.get_mut().unwrap_or_else(PoisonError::into_inner));
+        let reused = *self.reused.get_mut();
+        if success {
+            self.parts.get_mut().unwrap_or_else(PoisonError::into_inner).retain(|key, _| used.contains(key));
+        }
+        self.last = (reused, used.len().saturating_sub(reused));
+    }
+
+    /// How many editions and diffs the last build reused, and how many it rendered.
+    pub fn last_build(&self) -> (usize, usize) {
+        self.last
+    }
+
+    /// The part at `key`, rendered by `render` unless it is cached.
+    pub fn get_or_render<E>(&self, key: Key, render: impl FnOnce() -> Result<Part, E>) -> Result<Arc<Part>, E> {
+        self.used.lock().unwrap_or_else(PoisonError::into_inner).insert(key);
+        if let Some(part) = self.parts.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(part.clone());
+        }
+        let part = Arc::new(render()?);
+        self.parts.lock().unwrap_or_else(PoisonError::into_inner).insert(key, part.clone());
+        Ok(part)
+    }
+
+    /// The keys of one build's parts: what every part shares, digested once.
+    pub fn keys(&self, project: &Project, site_facts: &[&[u8]]) -> Keys<'_> {
+        let mut shared = Sha256::new();
+        shared.update(self.digests.shared);
+        for fact in site_facts {
+            shared.update((fact.len() as u64).to_le_bytes());
+            shared.update(fact);
+        }
+        Keys {
+            digests: &self.digests,
+            shared: shared.finalize().into(),
+            source_language: project.standard.source_language.clone(),
+        }
+    }
+}
+
+/// Computes the keys of the parts of one build.
+pub struct Keys<'a> {
+    digests: &'a SourceDigests,
+    shared: Key,
+    source_language: String,
+}
+
+impl Keys<'_> {
+    fn key(&self, kind: &str, language: &Language, ids: &[&str], sources: &[Key]) -> Key {
+        let mut h = Sha256::new();
+        h.update(self.shared);
+        for text in [kind, language.code.as_str()].iter().chain(ids) {
+            h.update((text.len() as u64).to_le_bytes());
+            h.update(text.as_bytes());
+        }
+        for s in sources {
+            h.update(s);
+        }
+        h.finalize().into()
+    }
+
+    fn version(&self, version: Option<&Version>) -> Key {
+        version.and_then(|v| self.digests.versions.get(&v.dir)).copied().unwrap_or_default()
+    }
+
+    fn translation(&self, project: &Project, language: &Language) -> Key {
+        project
+            .translation(&language.code)
+            .and_then(|t| self.digests.languages.get(&t.dir))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The key of the edition `version` in `language`.
+    pub fn edition(&self, project: &Project, language: &Language, version: &Version) -> Key {
+        if language.code == self.source_language {
+            let previous = version.previous.as_deref().and_then(|p| project.version(p));
+            self.key("edition", language, &[&version.id], &[self.version(Some(version)), self.version(previous)])
+        } else {
+            let sources = [self.digests.standard, self.translation(project, language)];
+            self.key("edition", language, &[&version.id], &sources)
+        }
+    }
+
+    /// The key of the diff from `from` to `to` in `language`.
+    pub fn diff(&self, project: &Project, language: &Language, from: &str, to: &str) -> Key {
+        self.key("diff", language, &[from, to], &[self.digests.standard, self.translation(project, language)])
+    }
+}
