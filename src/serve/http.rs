@@ -70,7 +70,8 @@ impl RequestError {
 }
 
 /// Reads a request head from `stream`: `Ok(None)` when the client closed the
-/// connection or timed out before sending a complete head.
+/// connection or timed out before sending a complete head. A head longer
+/// than [`MAX_HEAD`] is refused, however it arrives.
 pub fn read_head(stream: &mut impl Read) -> Result<Option<Vec<u8>>, RequestError> {
     let mut head = Vec::with_capacity(1024);
     let mut buf = [0u8; 2048];
@@ -84,6 +85,10 @@ pub fn read_head(stream: &mut impl Read) -> Result<Option<Vec<u8>>, RequestError
         let from = head.len().saturating_sub(3);
         head.extend_from_slice(&buf[..n]);
         if let Some(end) = find_head_end(&head[from..]) {
+            // The end may come in the read that crossed the limit.
+            if from + end > MAX_HEAD {
+                return Err(RequestError::TooLarge);
+            }
             head.truncate(from + end);
             return Ok(Some(head));
         }
@@ -395,5 +400,11 @@ mod tests {
         assert_eq!(read_head(&mut input), Err(RequestError::TooLarge));
         let mut input: &[u8] = b"GET / HTTP/1.1\r\n";
         assert_eq!(read_head(&mut input), Ok(None));
+        // A head that ends just past the limit, in the read that crosses it.
+        let head = |len: usize| format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(len - 23));
+        assert_eq!(head(MAX_HEAD).len(), MAX_HEAD);
+        assert!(read_head(&mut head(MAX_HEAD).as_bytes()).unwrap().is_some());
+        assert_eq!(read_head(&mut head(MAX_HEAD + 1).as_bytes()), Err(RequestError::TooLarge));
+        assert_eq!(read_head(&mut head(MAX_HEAD + 1000).as_bytes()), Err(RequestError::TooLarge));
     }
 }
