@@ -1,209 +1,16 @@
 //! `craftpub serve`: the real binary on a free port, driven over raw TCP so
-//! that no client normalises the paths we send. Every wait is bounded, so a
-//! failure fails the test instead of hanging it.
+//! that no client normalises the paths we send (see [`common::serve`]).
 
 mod common;
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::serve::{Events, Serve, WAIT, wait_for_stderr};
 use common::{browser_test, build, edit, fixture, fixture_with};
-
-/// The longest any single wait may take.
-const WAIT: Duration = Duration::from_secs(20);
-
-/// A running `craftpub serve`, killed when dropped.
-struct Serve {
-    child: Child,
-    addr: SocketAddr,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Serve {
-    fn start(root: &Path) -> Serve {
-        Self::try_start(root, &["--port", "0"])
-            .unwrap_or_else(|(code, err)| panic!("craftpub serve did not start (exit {code:?}):\n{err}"))
-    }
-
-    fn try_start(root: &Path, args: &[&str]) -> Result<Serve, (Option<i32>, String)> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_craftpub"))
-            .arg("serve")
-            .arg("--root")
-            .arg(root)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("craftpub runs");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let mut err_pipe = child.stderr.take().unwrap();
-        let sink = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err_pipe.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let out = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(out).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(WAIT).unwrap_or_default();
-        let Some(url) = line.trim().strip_prefix("Serving on http://") else {
-            let deadline = Instant::now() + WAIT;
-            let code = loop {
-                if let Ok(Some(status)) = child.try_wait() {
-                    break status.code();
-                }
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    break None;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            };
-            std::thread::sleep(Duration::from_millis(100));
-            let err = stderr.lock().unwrap().clone();
-            return Err((code, format!("stdout: {line:?}\nstderr:\n{err}")));
-        };
-        let addr = url.trim_end_matches('/').parse().expect("an address");
-        Ok(Serve { child, addr, stderr })
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    /// Sends a raw request; returns (status, headers in lower case, body).
-    fn raw(&self, request: &[u8]) -> (u16, String, Vec<u8>) {
-        let mut s = TcpStream::connect_timeout(&self.addr, WAIT).unwrap();
-        s.set_read_timeout(Some(WAIT)).unwrap();
-        s.write_all(request).unwrap();
-        let mut bytes = Vec::new();
-        s.read_to_end(&mut bytes).unwrap();
-        let end = bytes
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .unwrap_or_else(|| panic!("no head in {:?}", String::from_utf8_lossy(&bytes)));
-        let head = String::from_utf8_lossy(&bytes[..end]).to_lowercase();
-        let status = head[9..12].parse().unwrap();
-        (status, head, bytes[end + 4..].to_vec())
-    }
-
-    fn get(&self, path: &str) -> (u16, String, String) {
-        let (status, head, body) = self.raw(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
-        (status, head, String::from_utf8_lossy(&body).into_owned())
-    }
-
-    fn events(&self) -> Events {
-        let mut s = TcpStream::connect_timeout(&self.addr, WAIT).unwrap();
-        s.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").unwrap();
-        let mut reader = BufReader::new(s);
-        let mut head = String::new();
-        loop {
-            let mut line = String::new();
-            reader.get_ref().set_read_timeout(Some(WAIT)).unwrap();
-            reader.read_line(&mut line).unwrap();
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-            head.push_str(&line);
-        }
-        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-        assert!(head.to_lowercase().contains("content-type: text/event-stream"), "{head}");
-        let mut events = Events { reader };
-        let (name, _) = events.next(WAIT).expect("a hello event");
-        assert_eq!(name, "hello");
-        events
-    }
-
-    /// Sends SIGINT and waits (bounded) for the exit code.
-    fn interrupt(&mut self) -> Option<i32> {
-        let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
-        assert!(sent.success());
-        let deadline = Instant::now() + WAIT;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.code();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A subscription to the server's events.
-struct Events {
-    reader: BufReader<TcpStream>,
-}
-
-impl Events {
-    /// The next event within `timeout`: (name, data), or None.
-    fn next(&mut self, timeout: Duration) -> Option<(String, String)> {
-        let deadline = Instant::now() + timeout;
-        let (mut name, mut data) = (String::new(), String::new());
-        loop {
-            let left = deadline.checked_duration_since(Instant::now())?;
-            self.reader.get_ref().set_read_timeout(Some(left.max(Duration::from_millis(1)))).ok()?;
-            let mut line = String::new();
-            match self.reader.read_line(&mut line) {
-                Ok(0) | Err(_) => return None,
-                Ok(_) => {}
-            }
-            let line = line.trim_end_matches(['\r', '\n']);
-            if line.is_empty() {
-                if !name.is_empty() {
-                    return Some((name, data));
-                }
-            } else if let Some(v) = line.strip_prefix("event: ") {
-                name = v.to_owned();
-            } else if let Some(v) = line.strip_prefix("data: ") {
-                data.push_str(v);
-            }
-        }
-    }
-
-    /// The next event; fails if there is none in time.
-    fn expect(&mut self, what: &str) -> (String, serde_json::Value) {
-        let (name, data) = self.next(WAIT).unwrap_or_else(|| panic!("no event after {what}"));
-        (name, serde_json::from_str(&data).unwrap())
-    }
-
-    /// Whether the stream was closed by the server within `timeout`.
-    fn closed_within(&mut self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut buf = [0u8; 256];
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let _ = self.reader.get_ref().set_read_timeout(Some(left.max(Duration::from_millis(1))));
-            match self.reader.read(&mut buf) {
-                Ok(0) => return true,
-                Ok(_) => continue,
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
-                Err(_) => return false,
-            }
-        }
-        false
-    }
-}
 
 const PAGE: &str = "/en/2.0/module-1.html";
 const SOURCE: &str = "standard/2.0/module-1.md";
@@ -446,15 +253,6 @@ fn an_edit_rebuilds_and_reloads_a_broken_source_shows_its_errors_until_fixed() {
     std::thread::sleep(Duration::from_millis(400));
     fs::write(root.join("translations/xx/notes.txt"), "new").unwrap();
     wait_for_stderr(&server, "translations/xx/notes.txt");
-}
-
-/// Waits (bounded) until the server's terminal output contains `needle`.
-fn wait_for_stderr(server: &Serve, needle: &str) {
-    let deadline = Instant::now() + WAIT;
-    while !server.stderr().contains(needle) {
-        assert!(Instant::now() < deadline, "{needle:?} never printed:\n{}", server.stderr());
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]

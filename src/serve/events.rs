@@ -2,10 +2,11 @@
 //!
 //! A subscribed connection is not given a thread: its stream is kept in a
 //! list and written to when there is news, so any number of open pages cost
-//! no worker. Each write is bounded by a timeout; a page that went away is
-//! dropped on the next write that fails.
+//! no thread. Each write is bounded by a timeout; a page that went away is
+//! dropped on the next write that fails, or, when the hub is full, as soon as
+//! a new page wants in.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -49,6 +50,11 @@ impl Hub {
     /// hub is full, and nothing when the page went away.
     pub fn subscribe(&self, mut stream: TcpStream, first: impl FnOnce() -> String) -> Result<(), Option<TcpStream>> {
         let mut listeners = self.lock();
+        if listeners.len() >= MAX_LISTENERS {
+            // Pages that left are only found by writing to them, which may
+            // be 15 s away (the heartbeat): look for them now.
+            listeners.retain(|s| !has_left(s));
+        }
         if listeners.len() >= MAX_LISTENERS {
             return Err(Some(stream));
         }
@@ -105,6 +111,20 @@ impl Hub {
     }
 }
 
+/// Whether the page at the other end closed the stream (or it failed),
+/// found without waiting and without taking a byte from it.
+fn has_left(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let left = match stream.peek(&mut [0u8; 1]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != io::ErrorKind::WouldBlock,
+    };
+    left || stream.set_nonblocking(false).is_err()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +133,31 @@ mod tests {
     fn events_are_framed() {
         assert_eq!(format_event("reload", "{\"build\":2}"), "event: reload\ndata: {\"build\":2}\n\n");
         assert_eq!(format_event("x", "a\nb"), "event: x\ndata: a\ndata: b\n\n");
+    }
+
+    #[test]
+    fn a_full_hub_makes_room_by_dropping_pages_that_left() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let hub = Hub::default();
+        let mut pages = Vec::new();
+        for _ in 0..MAX_LISTENERS {
+            let page = TcpStream::connect(addr).unwrap();
+            let (stream, _) = listener.accept().unwrap();
+            assert!(hub.subscribe(stream, String::new).is_ok());
+            pages.push(page);
+        }
+        let newcomer = || {
+            let page = TcpStream::connect(addr).unwrap();
+            (page, listener.accept().unwrap().0)
+        };
+        let (_page, stream) = newcomer();
+        assert!(matches!(hub.subscribe(stream, String::new), Err(Some(_))), "full while every page stays");
+        // Ten pages leave; nothing has been sent since, so only looking finds it.
+        pages.drain(..10);
+        std::thread::sleep(Duration::from_millis(100));
+        let (_page, stream) = newcomer();
+        assert!(hub.subscribe(stream, String::new).is_ok());
+        assert_eq!(hub.len(), MAX_LISTENERS - 9);
     }
 }

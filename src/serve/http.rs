@@ -3,17 +3,19 @@
 //!
 //! Every response closes the connection (`Connection: close`): a preview has
 //! one reader on the same machine, so keep-alive would save little and cost a
-//! worker thread per idle connection. Request bodies are never read. Only
-//! `GET` and `HEAD` are served; the request target must be in origin form
+//! thread per idle connection. Request bodies are never read. Only `GET` and
+//! `HEAD` are served; the request target must be in origin form
 //! (`/path?query`).
 
 use std::io::{self, Read, Write};
-use std::time::Duration;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
 /// The most bytes a request head (request line and headers) may take.
 pub const MAX_HEAD: usize = 16 * 1024;
 
-/// How long a client may take to send its request head.
+/// How long a client may take to send its whole request head (see
+/// [`Deadline`]).
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a write to a client may block.
@@ -69,8 +71,37 @@ impl RequestError {
     }
 }
 
+/// Reads from a stream until a deadline. Each read waits at most for what is
+/// left, so a client that sends its request a byte at a time (or connects
+/// and sends nothing) holds its connection no longer than the deadline,
+/// where a timeout per read would let it hold it for ever.
+pub struct Deadline<'a> {
+    stream: &'a TcpStream,
+    until: Instant,
+}
+
+impl<'a> Deadline<'a> {
+    /// Reads from `stream` for at most `timeout` from now.
+    pub fn new(stream: &'a TcpStream, timeout: Duration) -> Self {
+        Deadline { stream, until: Instant::now() + timeout }
+    }
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        let mut stream = self.stream;
+        stream.read(buf)
+    }
+}
+
 /// Reads a request head from `stream`: `Ok(None)` when the client closed the
-/// connection or timed out before sending a complete head.
+/// connection or timed out before sending a complete head. A head longer
+/// than [`MAX_HEAD`] is refused, however it arrives.
 pub fn read_head(stream: &mut impl Read) -> Result<Option<Vec<u8>>, RequestError> {
     let mut head = Vec::with_capacity(1024);
     let mut buf = [0u8; 2048];
@@ -84,6 +115,10 @@ pub fn read_head(stream: &mut impl Read) -> Result<Option<Vec<u8>>, RequestError
         let from = head.len().saturating_sub(3);
         head.extend_from_slice(&buf[..n]);
         if let Some(end) = find_head_end(&head[from..]) {
+            // The end may come in the read that crossed the limit.
+            if from + end > MAX_HEAD {
+                return Err(RequestError::TooLarge);
+            }
             head.truncate(from + end);
             return Ok(Some(head));
         }
@@ -395,5 +430,31 @@ mod tests {
         assert_eq!(read_head(&mut input), Err(RequestError::TooLarge));
         let mut input: &[u8] = b"GET / HTTP/1.1\r\n";
         assert_eq!(read_head(&mut input), Ok(None));
+        // A head that ends just past the limit, in the read that crosses it.
+        let head = |len: usize| format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(len - 23));
+        assert_eq!(head(MAX_HEAD).len(), MAX_HEAD);
+        assert!(read_head(&mut head(MAX_HEAD).as_bytes()).unwrap().is_some());
+        assert_eq!(read_head(&mut head(MAX_HEAD + 1).as_bytes()), Err(RequestError::TooLarge));
+        assert_eq!(read_head(&mut head(MAX_HEAD + 1000).as_bytes()), Err(RequestError::TooLarge));
+    }
+
+    #[test]
+    fn a_deadline_bounds_the_whole_head_not_each_read() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        let started = Instant::now();
+        let dribble = std::thread::spawn(move || {
+            // One byte every 50 ms: each read is quick, the head never ends.
+            while client.write_all(b"a").is_ok() && started.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let read = read_head(&mut Deadline::new(&server, Duration::from_millis(400)));
+        let took = started.elapsed();
+        assert_eq!(read, Ok(None));
+        assert!(took < Duration::from_secs(3), "{took:?}");
+        drop(server);
+        dribble.join().unwrap();
     }
 }

@@ -1,6 +1,9 @@
 //! Shared helpers for the integration tests: fixture projects in temporary
-//! folders, and running the `craftpub` binary.
+//! folders, and running the `craftpub` binary (see [`serve`] for
+//! `craftpub serve`).
 #![allow(dead_code)]
+
+pub mod serve;
 
 use std::fs;
 use std::path::{Path, PathBuf};
