@@ -12,13 +12,15 @@
 //! - everything: the theme (templates, strings, assets), `standard.toml`,
 //!   every `version.toml` (dates, statuses, the latest version), every
 //!   `language.toml` (the language switcher), the requirement lineages
-//!   (history links) and the published diff pairs;
-//! - an edition of the source language: its version's folder and that of
-//!   the version it revises (the amendment page links there);
-//! - an edition of a translation, and every diff: all of `standard/` (a
-//!   translation can be reused from any version, and an outdated one shows
-//!   the English it was made from; a diff spans the versions between its
-//!   two), and for a translation its own folder.
+//!   (history links, renumberings) and the published diff pairs;
+//! - every part of a translation: the language's folder (a translation can
+//!   be reused in any version), and for each English fingerprint its
+//!   translations were made from, the version and ID the localiser finds
+//!   that English text in (an outdated translation links there);
+//! - an edition: its version's folder and that of the version it revises
+//!   (the amendment page links there);
+//! - a diff: the folders of its two versions and of those between them
+//!   (whose amendments declare its changes).
 //!
 //! Histories, status pages, feeds and site-wide files are always rendered
 //! again: each depends on every version.
@@ -211,12 +213,57 @@ pub struct Keys<'a> {
 }
 
 impl Keys<'_> {
-    fn key(&self, kind: &str, language: &Language, ids: &[&str], sources: &[Key]) -> Key {
+    /// The keys of the parts of `language`.
+    pub fn language(&self, project: &Project, language: &Language) -> LanguageKeys<'_> {
+        let translation = project.translation(&language.code).filter(|_| language.code != self.source_language);
         let mut h = Sha256::new();
         h.update(self.shared);
-        for text in [kind, language.code.as_str()].iter().chain(ids) {
-            h.update((text.len() as u64).to_le_bytes());
-            h.update(text.as_bytes());
+        add_text(&mut h, &language.code);
+        let Some(translation) = translation else {
+            return LanguageKeys { keys: self, translated: false, language: h.finalize().into() };
+        };
+        h.update(self.digests.languages.get(&translation.dir).copied().unwrap_or_default());
+        // Which English text each translation was made from (an outdated
+        // translation links to it), as the localiser finds it.
+        let mut sources: Vec<&str> = translation
+            .versions
+            .values()
+            .flat_map(|chapters| chapters.values())
+            .flat_map(|c| c.requirements.iter().map(|t| t.source.as_str()))
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        for fingerprint in sources {
+            add_text(&mut h, fingerprint);
+            if let Some((v, r)) = project.english_text(fingerprint) {
+                add_text(&mut h, &v.id);
+                add_text(&mut h, &r.id);
+            }
+        }
+        LanguageKeys { keys: self, translated: true, language: h.finalize().into() }
+    }
+
+    fn version(&self, version: Option<&Version>) -> Key {
+        version.and_then(|v| self.digests.versions.get(&v.dir)).copied().unwrap_or_default()
+    }
+}
+
+/// Computes the keys of one language's parts.
+pub struct LanguageKeys<'a> {
+    keys: &'a Keys<'a>,
+    /// Whether the language has translations (not the source language).
+    translated: bool,
+    /// What every part of the language depends on.
+    language: Key,
+}
+
+impl LanguageKeys<'_> {
+    fn key(&self, kind: &str, ids: &[&str], sources: &[Key]) -> Key {
+        let mut h = Sha256::new();
+        h.update(self.language);
+        add_text(&mut h, kind);
+        for id in ids {
+            add_text(&mut h, id);
         }
         for s in sources {
             h.update(s);
@@ -224,31 +271,27 @@ impl Keys<'_> {
         h.finalize().into()
     }
 
-    fn version(&self, version: Option<&Version>) -> Key {
-        version.and_then(|v| self.digests.versions.get(&v.dir)).copied().unwrap_or_default()
+    /// The key of the edition `version`: its version's folder and that of
+    /// the version it revises (see the module docs for the rest).
+    pub fn edition(&self, project: &Project, version: &Version) -> Key {
+        let previous = version.previous.as_deref().and_then(|p| project.version(p));
+        let sources = [self.keys.version(Some(version)), self.keys.version(previous)];
+        self.key(if self.translated { "translated edition" } else { "edition" }, &[&version.id], &sources)
     }
 
-    fn translation(&self, project: &Project, language: &Language) -> Key {
-        project
-            .translation(&language.code)
-            .and_then(|t| self.digests.languages.get(&t.dir))
-            .copied()
-            .unwrap_or_default()
+    /// The key of the diff from `from` to `to`: the folders of the versions
+    /// from one to the other (the amendments in between declare its changes).
+    pub fn diff(&self, project: &Project, from: &str, to: &str) -> Key {
+        let (Some(a), Some(b)) = (project.version_position(from), project.version_position(to)) else {
+            return self.key("diff", &[from, to], &[self.keys.digests.standard]);
+        };
+        let spanned: Vec<Key> =
+            project.versions[a.min(b)..=a.max(b)].iter().map(|v| self.keys.version(Some(v))).collect();
+        self.key("diff", &[from, to], &spanned)
     }
+}
 
-    /// The key of the edition `version` in `language`.
-    pub fn edition(&self, project: &Project, language: &Language, version: &Version) -> Key {
-        if language.code == self.source_language {
-            let previous = version.previous.as_deref().and_then(|p| project.version(p));
-            self.key("edition", language, &[&version.id], &[self.version(Some(version)), self.version(previous)])
-        } else {
-            let sources = [self.digests.standard, self.translation(project, language)];
-            self.key("edition", language, &[&version.id], &sources)
-        }
-    }
-
-    /// The key of the diff from `from` to `to` in `language`.
-    pub fn diff(&self, project: &Project, language: &Language, from: &str, to: &str) -> Key {
-        self.key("diff", language, &[from, to], &[self.digests.standard, self.translation(project, language)])
-    }
+fn add_text(hasher: &mut Sha256, text: &str) {
+    hasher.update((text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
 }

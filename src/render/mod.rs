@@ -409,6 +409,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             vendor.add_for(&[lc.search_language()], &mut shared);
             shared
         });
+        let language_keys = keys.as_ref().map(|k| k.language(project, language));
         // A part comes from the cache when there is one, else it is rendered.
         let part = |key: Option<cache::Key>, render: &dyn Fn() -> Result<cache::Part, RenderError>| match (
             extras.cache,
@@ -424,7 +425,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                     .versions
                     .par_iter()
                     .map(|version| {
-                        part(keys.as_ref().map(|k| k.edition(project, language, version)), &|| {
+                        part(language_keys.as_ref().map(|k| k.edition(project, version)), &|| {
                             let mut files = SiteFiles::new();
                             let coverage = render_edition(&lc, version, &mut files)?;
                             changes::render_amendments(&lc, version, &mut files)?;
@@ -443,7 +444,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                         site.pairs
                             .par_iter()
                             .map(|(from, to)| {
-                                part(keys.as_ref().map(|k| k.diff(project, language, from, to)), &|| {
+                                part(language_keys.as_ref().map(|k| k.diff(project, from, to)), &|| {
                                     let mut files = SiteFiles::new();
                                     if let (Some(a), Some(b)) = (project.version(from), project.version(to)) {
                                         changes::render_diff(&lc, a, b, &mut files)?;
