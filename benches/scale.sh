@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Performance at scale: craftpub build and check, and a rebuild after one
-# edit, on generated corpora, side by side with Hugo rendering the same
-# content. Prints a table of medians: wall time, CPU time (user + sys) and
+# Performance at scale: craftpub build and check, a second build after one
+# edit, and craftpub serve's rebuild after one edit, on generated corpora,
+# side by side with Hugo rendering the same content. Prints a table of medians: wall time, CPU time (user + sys) and
 # peak memory (max RSS), measured by GNU time (wait4's rusage).
 #
 #   bash benches/scale.sh                  # small and large, 3 runs each
@@ -87,6 +87,39 @@ edit_one_file() {
   fi
 }
 
+# serve_rebuilds SIZE CORPUS: starts craftpub serve on the corpus, waits for
+# its first build, then makes RUNS edits one at a time, each waited for;
+# appends "seconds parts_rendered parts_total" per rebuild (serve's own log:
+# "rebuilt in N ms (R of T editions and diffs rendered ...)") to
+# $WORK/SIZE.serve.times, and prints serve's peak resident memory (VmHWM).
+serve_rebuilds() {
+  local size=$1 corpus=$2 log=$WORK/$1.serve.log
+  "$CRAFTPUB" serve --root "$corpus" --port 0 >/dev/null 2>"$log" &
+  local pid=$!
+  wait_for() { # wait_for PATTERN COUNT: until the log has COUNT lines matching PATTERN
+    local waited=0
+    while [ "$(grep -c "$1" "$log")" -lt "$2" ]; do
+      sleep 0.2
+      waited=$((waited + 1))
+      if [ $waited -gt 6000 ] || ! kill -0 "$pid" 2>/dev/null; then
+        echo "serve did not log '$1' (see $log)" >&2
+        cat "$log" >&2
+        exit 1
+      fi
+    done
+  }
+  wait_for "built .* files in" 1
+  for run in $(seq "$RUNS"); do
+    edit_one_file "$corpus"
+    wait_for "rebuilt in" "$run"
+  done
+  serve_peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+  kill -INT "$pid"
+  wait "$pid" || true
+  sed -n 's/.*rebuilt in \([0-9]*\) ms (\([0-9]*\) of \([0-9]*\) editions.*/\1 \2 \3/p' "$log" |
+    awk '{ printf "%.2f %d %d\n", $1 / 1000, $2, $3 }' >"$WORK/$size.serve.times"
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "craftpub $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(hugo version | cut -d' ' -f1-2), $RUNS runs per figure, medians"
 for size in $SIZES; do
@@ -110,6 +143,7 @@ for size in $SIZES; do
     measure "$size.rebuild" "$CRAFTPUB" build --root "$corpus" --out "$outs/craftpub-$run"
     echo "  $size: round $run of $RUNS done" >&2
   done
+  serve_rebuilds "$size" "$corpus"
   files=$(find "$outs/craftpub-1" -type f | wc -l)
   bytes=$(du -sm "$outs/craftpub-1" | cut -f1)
   hugo_files=$(find "$outs/hugo-1" -type f | wc -l)
@@ -138,5 +172,8 @@ for size in $SIZES; do
   hm=$(median "$WORK/$size.hugo.times" 4)
   awk -v bw="$bw" -v hw="$hw" -v bc="$bc" -v hc="$hc" -v bm="$bm" -v hm="$hm" \
     'BEGIN { printf "  craftpub build / hugo: wall %.2f, CPU %.2f, peak memory %.2f\n", bw / hw, bc / hc, bm / hm }'
+  f=$WORK/$size.serve.times
+  printf "  craftpub serve, rebuild after one edit: median %s s wall, %s of %s editions and diffs rendered; serve's peak RSS %s MB\n" \
+    "$(median "$f" 1)" "$(median "$f" 2)" "$(median "$f" 3)" "$((serve_peak_kb / 1024))"
   rm -rf "$outs"
 done
