@@ -1,10 +1,10 @@
 //! craftpub: publishes the CRAFT Code from plain-text sources.
 //!
 //! The pipeline, one module per stage:
-//! [`load`] reads `standard/` into the [`model`]; [`check`] applies the rules
+//! [`load`] reads `standard/` into the [`model`]; [`check`](mod@check) applies the rules
 //! that span files and versions; [`render`] turns the model into pages with
 //! [`markdown`] and Tera templates, and [`api`] into data exports, laid out by
-//! [`urls`]; [`write`] puts the result on disk atomically. Problems are
+//! [`urls`]; [`write`](mod@write) puts the result on disk atomically. Problems are
 //! collected as [`diagnostics`] so that one run reports them all. [`serve`]
 //! runs the same pipeline in memory as a live preview.
 

@@ -2,7 +2,8 @@
 //! language at once.
 //!
 //! The site is built with the same pipeline as `craftpub build`
-//! ([`crate::check()`], then [`render::render_site`]) and served **from
+//! ([`crate::check()`], then [`crate::render::render_site`], reusing the
+//! editions and diffs whose sources did not change) and served **from
 //! memory**, not from an output folder. That was chosen because:
 //! - a request can only ever name a file the renderer produced: paths are
 //!   looked up in the rendered map, so no path, symbolic link or hard link
