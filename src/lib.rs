@@ -26,6 +26,7 @@ pub mod urls;
 pub mod write;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diagnostics::Diagnostics;
@@ -88,17 +89,17 @@ fn ready_to_render(root: &Path) -> Result<(Project, render::Theme, search::Vendo
 pub fn build_in_memory(
     root: &Path,
     mut cache: Option<&mut render::cache::RenderCache>,
-) -> Result<(render::SiteFiles, Diagnostics), BuildError> {
+) -> Result<(Arc<render::SiteFiles>, Diagnostics), BuildError> {
     if let Some(cache) = cache.as_deref_mut() {
         // Read before loading, so a change in between is never cached as unchanged.
         cache.begin(render::cache::SourceDigests::read(root));
     }
     let result = ready_to_render(root).and_then(|(project, theme, vendor, diags)| {
         let extras = render::Extras { vendor: Some(&vendor), cache: cache.as_deref() };
-        Ok((render::render_site(&project, &theme, extras)?, diags))
+        Ok((Arc::new(render::render_site(&project, &theme, extras)?), diags))
     });
     if let Some(cache) = cache {
-        cache.finish(result.is_ok());
+        cache.finish(result.as_ref().ok().map(|(site, _)| Arc::clone(site)));
     }
     result
 }

@@ -5,18 +5,19 @@
 mod common;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use common::{edit, shipped};
 use craftpub::render::SiteFiles;
 use craftpub::render::cache::RenderCache;
 
 /// A build from nothing (no cache).
-fn fresh(root: &Path) -> SiteFiles {
+fn fresh(root: &Path) -> Arc<SiteFiles> {
     craftpub::build_in_memory(root, None).expect("builds").0
 }
 
 /// A rebuild with `cache`: the site and (reused, rendered) parts.
-fn cached(root: &Path, cache: &mut RenderCache) -> (SiteFiles, (usize, usize)) {
+fn cached(root: &Path, cache: &mut RenderCache) -> (Arc<SiteFiles>, (usize, usize)) {
     let site = craftpub::build_in_memory(root, Some(cache)).expect("builds").0;
     (site, cache.last_build())
 }

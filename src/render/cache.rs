@@ -128,20 +128,23 @@ pub struct Part {
     pub coverage: Option<Coverage>,
 }
 
-impl Part {
-    /// The part's files: moved out when nothing else holds the part, else copied.
-    pub fn into_files(part: Arc<Part>) -> SiteFiles {
-        Arc::try_unwrap(part).map(|p| p.files).unwrap_or_else(|shared| shared.files.clone())
-    }
+/// What the cache keeps of a part: the paths of its files (their bytes are
+/// in the last good site) and its coverage.
+#[derive(Debug)]
+struct Kept {
+    paths: Vec<String>,
+    coverage: Option<Coverage>,
 }
 
 /// Rendered editions and diffs kept between builds (see the module docs).
 /// One build at a time uses it: [`RenderCache::begin`], render, then
-/// [`RenderCache::finish`].
+/// [`RenderCache::finish`]. The bytes are not copied: a reused part is taken
+/// from the last good site, which the caller (`serve`) holds anyway.
 #[derive(Default)]
 pub struct RenderCache {
     digests: SourceDigests,
-    parts: Mutex<HashMap<Key, Arc<Part>>>,
+    site: Option<Arc<SiteFiles>>,
+    parts: Mutex<HashMap<Key, Kept>>,
     used: Mutex<HashSet<Key>>,
     reused: AtomicUsize,
     last: (usize, usize),
@@ -161,13 +164,15 @@ impl RenderCache {
         *self.reused.get_mut() = 0;
     }
 
-    /// Ends a build: after a successful one, forgets the parts it did not
-    /// use, so that memory holds one site's parts.
-    pub fn finish(&mut self, success: bool) {
+    /// Ends a build. After a successful one (`site` is what it made), forgets
+    /// the parts it did not use, so that the cache describes that site;
+    /// after a failed one, keeps describing the last good site.
+    pub fn finish(&mut self, site: Option<Arc<SiteFiles>>) {
         let used = std::mem::take(self.used.get_mut().unwrap_or_else(PoisonError::into_inner));
         let reused = *self.reused.get_mut();
-        if success {
+        if let Some(site) = site {
             self.parts.get_mut().unwrap_or_else(PoisonError::into_inner).retain(|key, _| used.contains(key));
+            self.site = Some(site);
         }
         self.last = (reused, used.len().saturating_sub(reused));
     }
@@ -177,16 +182,28 @@ impl RenderCache {
         self.last
     }
 
-    /// The part at `key`, rendered by `render` unless it is cached.
-    pub fn get_or_render<E>(&self, key: Key, render: impl FnOnce() -> Result<Part, E>) -> Result<Arc<Part>, E> {
+    /// The part at `key`: from the last good site when it was made from the
+    /// same sources, else rendered by `render`.
+    pub fn get_or_render<E>(&self, key: Key, render: impl FnOnce() -> Result<Part, E>) -> Result<Part, E> {
         self.used.lock().unwrap_or_else(PoisonError::into_inner).insert(key);
-        if let Some(part) = self.parts.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+        if let Some(part) = self.reused_part(&key) {
             self.reused.fetch_add(1, Ordering::Relaxed);
-            return Ok(part.clone());
+            return Ok(part);
         }
-        let part = Arc::new(render()?);
-        self.parts.lock().unwrap_or_else(PoisonError::into_inner).insert(key, part.clone());
+        let part = render()?;
+        let kept = Kept { paths: part.files.keys().cloned().collect(), coverage: part.coverage };
+        self.parts.lock().unwrap_or_else(PoisonError::into_inner).insert(key, kept);
         Ok(part)
+    }
+
+    /// The part at `key` taken from the last good site, if all of it is there.
+    fn reused_part(&self, key: &Key) -> Option<Part> {
+        let site = self.site.as_ref()?;
+        let parts = self.parts.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept = parts.get(key)?;
+        let files =
+            kept.paths.iter().map(|p| Some((p.clone(), site.get(p)?.clone()))).collect::<Option<SiteFiles>>()?;
+        Some(Part { files, coverage: kept.coverage })
     }
 
     /// The keys of one build's parts: what every part shares, digested once.

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -416,7 +416,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             key,
         ) {
             (Some(cache), Some(key)) => cache.get_or_render(key, render),
-            _ => render().map(Arc::new),
+            _ => render(),
         };
         // Editions, diffs and histories in parallel; merged in order (so is the first error).
         let (editions, (diffs, histories)) = rayon::join(
@@ -436,7 +436,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                             Ok(cache::Part { files, coverage: Some(coverage) })
                         })
                     })
-                    .collect::<Vec<Result<Arc<cache::Part>, RenderError>>>()
+                    .collect::<Vec<Result<cache::Part, RenderError>>>()
             },
             || {
                 rayon::join(
@@ -452,7 +452,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                                     Ok(cache::Part { files, coverage: None })
                                 })
                             })
-                            .collect::<Vec<Result<Arc<cache::Part>, RenderError>>>()
+                            .collect::<Vec<Result<cache::Part, RenderError>>>()
                     },
                     || {
                         let mut files = SiteFiles::new();
@@ -466,10 +466,10 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             if let Some(c) = &edition.coverage {
                 coverage.insert((version.id.clone(), language.code.clone()), *c);
             }
-            files.extend(cache::Part::into_files(edition));
+            files.extend(edition.files);
         }
         for diff in diffs {
-            files.extend(cache::Part::into_files(diff?));
+            files.extend(diff?.files);
         }
         files.extend(histories?);
         changes::render_status(&lc, &mut files)?;

@@ -177,7 +177,7 @@ macro_rules! say {
 /// The outcome of one build attempt.
 pub enum Build {
     /// The site, and the warnings found on the way.
-    Site(SiteFiles, Diagnostics),
+    Site(Arc<SiteFiles>, Diagnostics),
     /// Every diagnostic (errors first among equals), when there is no site.
     Failed(Vec<Diagnostic>),
 }
@@ -589,7 +589,6 @@ impl Rebuilder {
                 }
                 self.count += 1;
                 let build = format!("{}-{}", self.shared.epoch, self.count);
-                let files = Arc::new(files);
                 let pages = files.len();
                 self.shared.set_state(State { site: Some(files), build: build.clone(), problems: None });
                 let listed = (changed.len() <= MAX_LISTED_CHANGES).then_some(&changed);
