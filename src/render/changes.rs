@@ -196,6 +196,8 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
         groups.push(json!({ "module": m, "title": module_title(&m), "changes": list }));
     }
     let mut ctx = lc.base(&page);
+    // The search box searches the later edition.
+    super::insert_search(&mut ctx, lc, Some(to));
     ctx.insert("from", &json!({ "id": from.id, "home": urls::edition_home(code, &from.id) }));
     ctx.insert("to", &json!({ "id": to.id, "home": urls::edition_home(code, &to.id), "amendments": urls::amendments(code, &to.id), "has_amendments": !to.amendments.is_empty() }));
     ctx.insert("counts", &d.counts());
@@ -295,6 +297,7 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
         });
         let last_title = steps.last().and_then(|s| s["title"].as_str()).unwrap_or("").to_owned();
         let mut ctx = lc.base(&page);
+        super::insert_search(&mut ctx, lc, project.latest().or(project.versions.last()));
         ctx.insert("name", &lineage.name);
         ctx.insert("title", &last_title);
         super::insert_value(&mut ctx, "steps", Value::Array(steps));
@@ -330,6 +333,7 @@ pub fn render_amendments(lc: &LangContext, version: &Version, files: &mut SiteFi
         })
         .collect();
     let mut ctx = lc.base(&page);
+    super::insert_search(&mut ctx, lc, Some(version));
     ctx.insert("version", &json!({ "id": version.id, "home": urls::edition_home(code, &version.id) }));
     ctx.insert("previous", &json!({ "id": previous.id }));
     ctx.insert("diff_href", &diff_page);
@@ -374,6 +378,7 @@ pub fn render_status(lc: &LangContext, files: &mut SiteFiles) -> Result<(), Rend
         }));
     }
     let mut ctx = lc.base(&page);
+    super::insert_search(&mut ctx, lc, lc.project.latest().or(lc.project.versions.last()));
     ctx.insert("editions", &editions);
     files.insert(page.clone(), lc.theme.render("status.html", &page, &ctx)?);
     Ok(())

@@ -1,6 +1,6 @@
 // The diff page between 1.0 and 2.0 of the mini fixture, its links, the
 // amendment history page and a requirement's history page.
-import { run, check } from './lib.mjs';
+import { run, check, findAndFollow } from './lib.mjs';
 
 const dir = process.argv[2];
 
@@ -43,6 +43,16 @@ await run(dir, async (browser, site) => {
   await page.locator('#amendment-leadership a', { hasText: 'diff' }).click();
   await page.waitForLoadState();
   check(page.url().endsWith('/en/diff/1.0-2.0.html#change-1.1.3'), 'amendment entry links back to the diff');
+
+  // The diff, amendment, history and status pages have the search box; on a
+  // diff page it searches the later version.
+  for (const p of ['en/diff/1.0-2.0.html', 'en/2.0/amendments.html', 'en/history/2.2.1.html', 'en/status.html']) {
+    await page.goto(`${site.url}${p}`);
+    check(await page.getByRole('search').isVisible(), `${p} has the search box`);
+  }
+  await page.goto(`${site.url}en/diff/1.0-2.0.html`);
+  await findAndFollow(page, 'diff page', 'responsible person', '1.1.1');
+  check(page.url().includes('/en/2.0/'), `the diff page's search leads into 2.0 (${page.url()})`);
 
   // History of a renumbered requirement: both versions, with its reason.
   await page.goto(`${site.url}en/history/2.2.1.html`);

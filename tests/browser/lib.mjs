@@ -76,3 +76,41 @@ export function watchRequests(page, site) {
   });
   return foreign;
 }
+
+/** Types `q` in the search box and waits for the results under it. */
+export async function typeQuery(page, q) {
+  const box = page.getByRole('searchbox');
+  await box.click();
+  await box.fill('');
+  await page.evaluate(() => {
+    const s = document.querySelector('.search-pop .search-status');
+    if (s) s.textContent = '';
+  });
+  await box.pressSequentially(q, { delay: 20 });
+  // Wait for the results of the whole query, not of a part typed before a pause.
+  await page.waitForFunction((query) => {
+    const list = document.querySelector('.search-pop .search-list');
+    return list && list.getAttribute('data-query') === query;
+  }, q);
+  await page.locator('.search-pop .search-status').filter({ hasText: /results?|No results/ }).waitFor();
+}
+
+export async function resultIds(page) {
+  return page.locator('.search-pop .sr-id').allTextContents();
+}
+
+/** Types a query, sees `id` among the results, and follows it with the keyboard. */
+export async function findAndFollow(page, label, q, id) {
+  await typeQuery(page, q);
+  const ids = await resultIds(page);
+  check(ids.includes(id), `${label}: "${q}" lists ${id} (${ids.join(', ')})`);
+  const index = (await page.locator('.search-pop .search-list a').allTextContents())
+    .findIndex((t) => t.startsWith(id));
+  if (index < 0) return;
+  await page.getByRole('searchbox').press('ArrowDown');
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => decodeURIComponent(u.hash) === `#req-${id}`);
+  check(decodeURIComponent(new URL(page.url()).hash) === `#req-${id}`, `${label}: Enter follows "${q}" to ${id}`);
+  check(await page.locator(`[id="req-${id}"]`).isVisible(), `${label}: requirement ${id} is shown`);
+}

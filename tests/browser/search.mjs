@@ -6,47 +6,9 @@
 // JavaScript; and the same works from file://.
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { run, check, serve, watchRequests } from './lib.mjs';
+import { run, check, serve, watchRequests, typeQuery, resultIds, findAndFollow } from './lib.mjs';
 
 const [mini, es, fr, am] = process.argv.slice(2);
-
-/** Types `q` in the search box and waits for the results under it. */
-async function typeQuery(page, q) {
-  const box = page.getByRole('searchbox');
-  await box.click();
-  await box.fill('');
-  await page.evaluate(() => {
-    const s = document.querySelector('.search-pop .search-status');
-    if (s) s.textContent = '';
-  });
-  await box.pressSequentially(q, { delay: 20 });
-  // Wait for the results of the whole query, not of a part typed before a pause.
-  await page.waitForFunction((query) => {
-    const list = document.querySelector('.search-pop .search-list');
-    return list && list.getAttribute('data-query') === query;
-  }, q);
-  await page.locator('.search-pop .search-status').filter({ hasText: /results?|No results/ }).waitFor();
-}
-
-async function resultIds(page) {
-  return page.locator('.search-pop .sr-id').allTextContents();
-}
-
-/** Types a query, sees `id` among the results, and follows it with the keyboard. */
-async function findAndFollow(page, label, q, id) {
-  await typeQuery(page, q);
-  const ids = await resultIds(page);
-  check(ids.includes(id), `${label}: "${q}" lists ${id} (${ids.join(', ')})`);
-  const index = (await page.locator('.search-pop .search-list a').allTextContents())
-    .findIndex((t) => t.startsWith(id));
-  if (index < 0) return;
-  await page.getByRole('searchbox').press('ArrowDown');
-  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('Enter');
-  await page.waitForURL((u) => decodeURIComponent(u.hash) === `#req-${id}`);
-  check(decodeURIComponent(new URL(page.url()).hash) === `#req-${id}`, `${label}: Enter follows "${q}" to ${id}`);
-  check(await page.locator(`[id="req-${id}"]`).isVisible(), `${label}: requirement ${id} is shown`);
-}
 
 await run(mini, async (browser, site) => {
   const page = await browser.newPage({ viewport: { width: 1024, height: 800 } });
