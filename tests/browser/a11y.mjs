@@ -31,7 +31,8 @@ async function showSearchResults(page) {
   await box.fill('');
   await box.pressSequentially('the', { delay: 10 });
   try {
-    await page.locator('.search-pop .search-status').filter({ hasText: /\S/ }).waitFor({ timeout: 10000 });
+    // The results of the whole word, not the "loading" status before them.
+    await page.waitForFunction(() => document.querySelector('.search-pop .search-list')?.getAttribute('data-query') === 'the', null, { timeout: 10000 });
   } catch {
     return false;
   }

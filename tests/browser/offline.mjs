@@ -65,7 +65,8 @@ await run(folder, async (browser) => {
   const box = page.getByRole('searchbox');
   await box.click();
   await box.pressSequentially(query, { delay: 20 });
-  await page.locator('.search-pop .search-status').filter({ hasText: /\S/ }).waitFor();
+  // Wait for the results of the whole query (the status first says "loading").
+  await page.waitForFunction((q) => document.querySelector('.search-pop .search-list')?.getAttribute('data-query') === q, query);
   const ids = await page.locator('.search-pop .sr-id').allTextContents();
   check(ids.includes(id), `search for "${query}" lists ${id} (${ids.join(', ')})`);
   const index = (await page.locator('.search-pop .search-list a').allTextContents()).findIndex((t) => t.startsWith(id));
