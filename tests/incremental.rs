@@ -53,8 +53,18 @@ fn every_kind_of_edit_rebuilds_to_the_bytes_of_a_full_build() {
         ("standard/1.0/version.toml", "date = ", "date = ", "nothing (a no-op save)"),
         ("theme/templates/base.html", "<title>", "<title data-x=\"1\">", "the theme"),
         ("translations/fr/strings.toml", "[ui]", "[ui]\n", "interface strings"),
-        ("standard/2.1/amendments.toml", "Wording aligned with the OECD", "Wording brought in line with the OECD", "an amendment"),
-        ("translations/es/language.toml", "native_name = \"Español\"", "native_name = \"Castellano\"", "a language's name"),
+        (
+            "standard/2.1/amendments.toml",
+            "Wording aligned with the OECD",
+            "Wording brought in line with the OECD",
+            "an amendment",
+        ),
+        (
+            "translations/es/language.toml",
+            "native_name = \"Español\"",
+            "native_name = \"Castellano\"",
+            "a language's name",
+        ),
         (
             "standard/2.1/module-1.md",
             "## 1.1 Description of the mine",

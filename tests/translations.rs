@@ -271,6 +271,31 @@ fn fallback_switcher_and_right_to_left_in_the_browser() {
     assert_eq!(es20["coverage"], serde_json::json!({ "current": 2, "outdated": 2, "missing": 1 }));
     let ar = index["languages"].as_array().unwrap().iter().find(|l| l["code"] == "ar").unwrap();
     assert_eq!(ar["dir"], "rtl");
+    // Untranslated interface strings are marked in the HTML (a span with
+    // lang and dir on right-to-left pages too), and the marks never leak.
+    let arabic = fs::read_to_string(public.join("ar/2.0/module-1.html")).unwrap();
+    assert!(
+        arabic.contains("<span lang=\"en\" dir=\"ltr\">Search</span>"),
+        "the Arabic page marks the English button text"
+    );
+    for (path, bytes) in common::tree(&public) {
+        let texts: Vec<Vec<u8>> = if path.extension().is_some_and(|e| e == "zip") {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            (0..zip.len())
+                .map(|i| {
+                    let mut entry = Vec::new();
+                    std::io::Read::read_to_end(&mut zip.by_index(i).unwrap(), &mut entry).unwrap();
+                    entry
+                })
+                .collect()
+        } else {
+            vec![bytes]
+        };
+        for text in texts {
+            let text = String::from_utf8_lossy(&text);
+            assert!(!text.contains(['\u{E000}', '\u{E001}']), "{} holds a fallback mark", path.display());
+        }
+    }
     browser_test("i18n.mjs", &[&public]);
 }
 

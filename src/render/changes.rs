@@ -205,7 +205,7 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
     ctx.insert("unchanged", &unchanged);
     ctx.insert("json_href", &urls::diff_json(code, &from.id, &to.id));
     ctx.insert("language_links", &lc.language_links(&|l| urls::diff_page(l, &from.id, &to.id)));
-    files.insert(page.clone(), lc.theme.render("diff.html", &page, &ctx)?);
+    files.insert(page.clone(), lc.render("diff.html", &page, &ctx)?);
     files.insert(urls::diff_json(code, &from.id, &to.id), crate::api::diff_json(&d, code));
     Ok(())
 }
@@ -303,7 +303,7 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
         super::insert_value(&mut ctx, "steps", Value::Array(steps));
         ctx.insert("removal", &removal);
         ctx.insert("language_links", &lc.language_links(&|l| urls::history(l, &lineage.name)));
-        files.insert(page.clone(), lc.theme.render("history.html", &page, &ctx)?);
+        files.insert(page.clone(), lc.render("history.html", &page, &ctx)?);
     }
     Ok(())
 }
@@ -339,7 +339,7 @@ pub fn render_amendments(lc: &LangContext, version: &Version, files: &mut SiteFi
     ctx.insert("diff_href", &diff_page);
     ctx.insert("entries", &entries);
     ctx.insert("language_links", &lc.language_links(&|l| urls::amendments(l, &version.id)));
-    files.insert(page.clone(), lc.theme.render("amendments.html", &page, &ctx)?);
+    files.insert(page.clone(), lc.render("amendments.html", &page, &ctx)?);
     Ok(())
 }
 
@@ -380,7 +380,7 @@ pub fn render_status(lc: &LangContext, files: &mut SiteFiles) -> Result<(), Rend
     let mut ctx = lc.base(&page);
     super::insert_search(&mut ctx, lc, lc.project.latest().or(lc.project.versions.last()));
     ctx.insert("editions", &editions);
-    files.insert(page.clone(), lc.theme.render("status.html", &page, &ctx)?);
+    files.insert(page.clone(), lc.render("status.html", &page, &ctx)?);
     Ok(())
 }
 

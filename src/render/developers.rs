@@ -210,6 +210,7 @@ pub fn render(
         shared: LangContext::shared(source, project, &strings),
         strings,
         localizer: Localizer::new(project, &source.code),
+        fallback_lang: None,
     };
     let page = urls::DEVELOPERS.to_owned();
     let mut ctx = lc.base(&page);

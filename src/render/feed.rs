@@ -44,7 +44,7 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
     let code = lc.code();
     let source = project.standard.source_language.as_str();
     let t = &lc.strings;
-    let ui = |k: &str| t["ui"][k].as_str().unwrap_or(k).to_owned();
+    let ui = |k: &str| super::fallback::strip(t["ui"][k].as_str().unwrap_or(k)).into_owned();
     let feed = urls::feed(code);
     let link = |target: &str| {
         super::meta::absolute(project, target).unwrap_or_else(|| format!("{}{target}", urls::to_root(&feed)))
@@ -76,7 +76,7 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
 
     for v in versions {
         let when = timestamp(&v.date);
-        let status = t["status"][v.status.as_str()].as_str().unwrap_or(v.status.as_str());
+        let status = super::fallback::strip(t["status"][v.status.as_str()].as_str().unwrap_or(v.status.as_str()));
         let count = v.requirements().count();
         out.push_str("<entry>\n");
         out.push_str(&format!("<id>{}</id>\n", name(&["version", &v.id])));
@@ -91,7 +91,7 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
             "<summary>{} {} · {} · {count} {}</summary>\n",
             xml(&ui("released")),
             xml(&v.date),
-            xml(status),
+            xml(&status),
             xml(&ui("requirements_count"))
         ));
         out.push_str("</entry>\n");

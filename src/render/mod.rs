@@ -233,6 +233,7 @@ fn merge_strings(base: &mut Value, over: &Value) {
 pub mod cache;
 mod changes;
 mod developers;
+mod fallback;
 mod feed;
 mod links;
 mod meta;
@@ -285,11 +286,23 @@ struct LangContext<'a> {
     localizer: Localizer<'a>,
     /// What every page's context starts with (see [`LangContext::base`]).
     shared: Context,
+    /// The source language, when some of `strings` fall back to it.
+    fallback_lang: Option<String>,
 }
 
 impl LangContext<'_> {
     fn code(&self) -> &str {
         &self.language.code
+    }
+
+    /// Renders a page of this language: [`Theme::render`], then the
+    /// interface strings shown in the source language marked as such.
+    fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
+        let bytes = self.theme.render(template, page, ctx)?;
+        Ok(match &self.fallback_lang {
+            Some(lang) => fallback::resolve(&String::from_utf8_lossy(&bytes), lang).into_bytes(),
+            None => bytes,
+        })
     }
 
     /// The search pipeline of the language, from its `search` setting.
@@ -390,10 +403,15 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
         let mut files = SiteFiles::new();
         let mut coverage = Coverages::new();
         let mut strings = theme.strings.clone();
+        if language.code != source {
+            // The strings the translation lacks stay English, marked as such.
+            fallback::mark(&mut strings);
+        }
         if let Some(t) = project.translation(&language.code) {
             merge_strings(&mut strings, &serde_json::to_value(&t.strings).unwrap_or_default());
         }
         let lc = LangContext {
+            fallback_lang: fallback::any_marked(&strings).then(|| source.to_owned()),
             site: &site,
             project,
             theme,
@@ -483,7 +501,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             for (from, to) in targets {
                 let mut ctx = lc.base(&from);
                 ctx.insert("target", &format!("{}{}", urls::to_root(&from), to));
-                files.insert(from.clone(), theme.render("redirect.html", &from, &ctx)?);
+                files.insert(from.clone(), lc.render("redirect.html", &from, &ctx)?);
             }
         }
         if language.code == source {
@@ -709,11 +727,11 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     ctx.insert("status_href", &(!lc.localizer.is_source()).then(|| urls::status_page(code)));
     print::insert_links(&mut ctx, project, code, &version.id);
     ctx.insert("data", &api::edition_links(code, &version.id));
-    files.insert(page.clone(), lc.theme.render("edition.html", &page, &ctx)?);
+    files.insert(page.clone(), lc.render("edition.html", &page, &ctx)?);
 
     let page = search::search_page(code, &version.id);
     let ctx = edition_ctx(&page, None);
-    files.insert(page.clone(), lc.theme.render("search.html", &page, &ctx)?);
+    files.insert(page.clone(), lc.render("search.html", &page, &ctx)?);
 
     let source = project.standard.source_language.as_str();
     let mut printed = Vec::new();
@@ -796,7 +814,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         };
         ctx.insert("prev", &nav(i.checked_sub(1)));
         ctx.insert("next", &nav(Some(i + 1)));
-        files.insert(page.clone(), lc.theme.render("chapter.html", &page, &ctx)?);
+        files.insert(page.clone(), lc.render("chapter.html", &page, &ctx)?);
         printed.push(print::Chapter { chapter: ctx.get("chapter").cloned().unwrap_or_default(), blocks });
     }
     let page = urls::print_page(code, &version.id);

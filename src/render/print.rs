@@ -99,7 +99,7 @@ pub(super) fn render(
     ctx.insert("chapters", &printed);
     ctx.insert("requirement_count", &version.requirements().count());
     ctx.insert("page_url", &json!(page));
-    files.insert(page.clone(), lc.theme.render("print.html", &page, &ctx)?);
+    files.insert(page.clone(), lc.render("print.html", &page, &ctx)?);
     Ok(())
 }
 

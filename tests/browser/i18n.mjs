@@ -24,6 +24,13 @@ await run(dir, async (browser, site) => {
   check((await missing.locator('.req-body').innerText()).includes('The producer has a structure'), 'English text shown');
   check(await missing.evaluate((e) => e.querySelector('.req-body').lang) === 'en', 'the browser sees the block as English');
 
+  // An interface string the translation lacks: English, and marked as such;
+  // one it has: Spanish, in the page's language.
+  const button = page.locator('form[role="search"] button');
+  check((await button.innerText()).trim() === 'Search', 'an untranslated interface string shows the English');
+  check(await button.evaluate((b) => b.querySelector('span[lang]')?.lang) === 'en', 'the untranslated string carries lang="en"');
+  check(await page.locator('.skip').evaluate((e) => e.closest('[lang]').lang) === 'es', 'a translated string is in the page language');
+
   // Outdated: the older Spanish text, with links to the English and to what changed.
   const outdated = page.locator('[id="req-1.1.2"]');
   check((await outdated.locator('h3').innerText()).includes('Llevar una lista de miembros'), 'outdated translation shown');
