@@ -201,6 +201,9 @@ pub fn build_site(root: &Path, cache: &mut RenderCache) -> Build {
     match attempt {
         Ok(Ok((files, warnings))) => Build::Site(files, warnings),
         Ok(Err(BuildError::Sources(diags))) => Build::Failed(diags.sorted()),
+        Ok(Err(BuildError::Render(e @ crate::render::RenderError::Download(_)))) => {
+            failure(".", e.to_string(), "see the message; the last good site stays up")
+        }
         Ok(Err(BuildError::Render(e))) => {
             failure("theme/templates", e.to_string(), "correct the template named in the message, or the data it uses")
         }
