@@ -9,7 +9,7 @@
 //! for sections (section anchors are unique only within their chapter).
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tera::Context;
 
 use super::links::{Href, resolve, rewrite_hrefs};
@@ -98,7 +98,6 @@ pub(super) fn render(
         chapters.iter().map(|c| PrintedChapter { chapter: &c.chapter, blocks: &c.blocks }).collect();
     ctx.insert("chapters", &printed);
     ctx.insert("requirement_count", &version.requirements().count());
-    ctx.insert("page_url", &json!(page));
     files.insert(page.clone(), lc.render("print.html", &page, &ctx)?);
     Ok(())
 }
