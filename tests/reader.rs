@@ -36,6 +36,15 @@ fn read(public: &Path, path: &str) -> String {
     fs::read_to_string(public.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// Gives the project at `root` a `base_url` in `standard.toml`.
+fn set_base_url(root: &Path, url: &str) {
+    edit(
+        root,
+        "standard/standard.toml",
+        "source_language = \"en\"",
+        &format!("source_language = \"en\"\nbase_url = \"{url}\""),
+    );
+}
 #[test]
 fn every_page_type_passes_axe_in_english_a_translation_and_rtl() {
     let dir = fixture_with("mini", &["i18n"]);
@@ -187,12 +196,7 @@ fn an_unzipped_edition_works_from_disk_search_included() {
 #[test]
 fn downloads_are_deterministic_and_point_outside_links_online_with_a_base_url() {
     let dir = fixture_with("mini", &["i18n"]);
-    edit(
-        dir.path(),
-        "standard/standard.toml",
-        "source_language = \"en\"",
-        "source_language = \"en\"\nbase_url = \"https://code.example.org/\"",
-    );
+    set_base_url(dir.path(), "https://code.example.org/");
     let public = built(dir.path());
     let first = fs::read(public.join("en/2.0/download/mini-code-en-2.0.zip")).unwrap();
     let again = dir.path().join("again");
@@ -231,12 +235,7 @@ fn canonical_urls_and_open_graph_tags() {
         assert!(page.contains(tag), "{tag}");
     }
 
-    edit(
-        dir.path(),
-        "standard/standard.toml",
-        "source_language = \"en\"",
-        "source_language = \"en\"\nbase_url = \"https://code.example.org\"",
-    );
+    set_base_url(dir.path(), "https://code.example.org");
     let public = built(dir.path());
     let page = read(&public, "es/2.0/module-1.html");
     assert!(page.contains("<link rel=\"canonical\" href=\"https://code.example.org/es/2.0/module-1.html\">"));
@@ -302,12 +301,7 @@ fn atom_feeds_of_versions_and_amendments() {
     assert!(read(&public, "index.html").contains("href=\"en/feed.xml\""), "the front page leads to the feed");
 
     // Same sources, same feed; the site's address makes links absolute.
-    edit(
-        dir.path(),
-        "standard/standard.toml",
-        "source_language = \"en\"",
-        "source_language = \"en\"\nbase_url = \"https://code.example.org/\"",
-    );
+    set_base_url(dir.path(), "https://code.example.org/");
     let public2 = built(dir.path());
     let en = read(&public2, "en/feed.xml");
     assert!(
@@ -321,12 +315,7 @@ fn atom_feeds_of_versions_and_amendments() {
 #[test]
 fn the_sitemap_names_every_language_of_every_page() {
     let dir = fixture_with("mini", &["i18n"]);
-    edit(
-        dir.path(),
-        "standard/standard.toml",
-        "source_language = \"en\"",
-        "source_language = \"en\"\nbase_url = \"https://code.example.org\"",
-    );
+    set_base_url(dir.path(), "https://code.example.org");
     let public = built(dir.path());
     let xml = read(&public, "sitemap.xml");
     let doc = roxmltree::Document::parse(&xml).expect("the sitemap is well-formed XML");
