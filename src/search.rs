@@ -36,7 +36,7 @@ use crate::urls;
 
 pub use lunr_index::{FIELDS, Field, LUNR_VERSION};
 pub use pipeline::{Pipeline, SearchLanguage, UNICODE_TRIMMER, tokenize};
-pub use vendor::{Vendor, VendorError};
+pub use vendor::{Vendor, VendorError, scripts};
 
 /// The stop words of a language's pipeline (none for [`SearchLanguage::Unstemmed`]).
 pub fn stop_words(language: SearchLanguage) -> &'static [&'static str] {

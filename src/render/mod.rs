@@ -239,6 +239,7 @@ mod links;
 mod meta;
 pub mod offline;
 mod print;
+mod zipfile;
 
 /// Translation coverage per edition: (version, language) -> coverage.
 type Coverages = BTreeMap<(String, String), Coverage>;
@@ -422,11 +423,14 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             localizer: Localizer::new(project, &language.code),
         };
         // A download takes the theme's assets and the language's search scripts.
-        let download_shared = extras.vendor.map(|vendor| {
-            let mut shared = statics.clone();
-            vendor.add_for(&[lc.search_language()], &mut shared);
-            shared
-        });
+        let download_assets = extras
+            .vendor
+            .map(|vendor| {
+                let mut shared = statics.clone();
+                vendor.add_for(&[lc.search_language()], &mut shared);
+                offline::DownloadAssets::new(language, &shared)
+            })
+            .transpose()?;
         let language_keys = keys.as_ref().map(|k| k.language(project, language));
         // A part comes from the cache when there is one, else it is rendered.
         let part = |key: Option<cache::Key>, render: &dyn Fn() -> Result<cache::Part, RenderError>| match (
@@ -448,8 +452,8 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                             let coverage = render_edition(&lc, version, &mut files)?;
                             changes::render_amendments(&lc, version, &mut files)?;
                             exports.add_edition(project, &lc.localizer, language, version, &mut files);
-                            if let Some(shared) = &download_shared {
-                                offline::add_download(project, language, version, shared, &mut files)?;
+                            if let Some(assets) = &download_assets {
+                                offline::add_download(project, language, version, assets, &mut files)?;
                             }
                             Ok(cache::Part { files, coverage: Some(coverage) })
                         })

@@ -13,16 +13,16 @@
 //! standard has a `base_url`; without one they are removed, their text kept.
 //!
 //! The bytes are deterministic: entries sorted by path, every timestamp the
-//! edition's release date, fixed permissions, fixed compression level.
+//! edition's release date, fixed permissions, fixed compression level
+//! ([`super::zipfile`]). The files every download of a language shares are
+//! compressed once ([`DownloadAssets`]).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Cursor, Write};
-
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::SiteFiles;
 use super::links::{Href, resolve, rewrite_hrefs};
+use super::zipfile::{Entry, ZipError, ZipWriter};
 use crate::markdown::escape;
 use crate::model::{Language, Project, Version};
 use crate::search::{self, SearchLanguage};
@@ -39,7 +39,7 @@ pub struct DownloadError {
     /// The download's path in the site.
     pub path: String,
     /// What the zip writer said.
-    pub source: zip::result::ZipError,
+    pub source: ZipError,
 }
 
 /// The standard's title as a file name: lowercase ASCII letters and digits
@@ -67,15 +67,43 @@ pub fn human_size(bytes: usize) -> String {
     }
 }
 
+/// The files of no language that the downloads of one language take: the
+/// theme's assets, and the search scripts of the language with their
+/// licences; each compressed once, for all the language's editions.
+pub struct DownloadAssets {
+    entries: BTreeMap<String, Entry>,
+}
+
+impl DownloadAssets {
+    /// Picks the files `language`'s downloads need from `shared` (the
+    /// theme's static files and the search scripts) and compresses them.
+    pub fn new(language: &Language, shared: &SiteFiles) -> Result<DownloadAssets, DownloadError> {
+        let wanted_scripts: BTreeSet<String> =
+            search::scripts(SearchLanguage::from_code(&language.search)).into_iter().collect();
+        let needed = shared.iter().filter(|(path, _)| {
+            let asset = path.strip_prefix("assets/").is_some_and(|rest| !rest.contains('/'));
+            let lunr = wanted_scripts.contains(path.as_str()) || path.starts_with("assets/lunr/LICENSE");
+            asset || lunr
+        });
+        let entries = needed
+            .map(|(path, bytes)| {
+                Entry::new(path, bytes)
+                    .map(|entry| (path.clone(), entry))
+                    .map_err(|source| DownloadError { path: path.clone(), source })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(DownloadAssets { entries })
+    }
+}
+
 /// Makes the download of the edition `version` in `language` from `files`
-/// (the edition's rendered pages and search index) and adds it, and its
-/// size to the edition's home page. `shared` holds the files of no language
-/// that a download takes: the theme's assets and the search scripts.
+/// (the edition's rendered pages and search index) and `assets`, and adds
+/// it, and its size to the edition's home page.
 pub fn add_download(
     project: &Project,
     language: &Language,
     version: &Version,
-    shared: &SiteFiles,
+    assets: &DownloadAssets,
     files: &mut SiteFiles,
 ) -> Result<(), DownloadError> {
     let home = urls::edition_home(&language.code, &version.id);
@@ -83,7 +111,7 @@ pub fn add_download(
         return Ok(());
     }
     let path = download_path(project, &language.code, &version.id);
-    let bytes = edition_zip(project, language, version, files, shared)
+    let bytes = edition_zip(project, language, version, files, assets)
         .map_err(|source| DownloadError { path: path.clone(), source })?;
     if let Some(page) = files.get_mut(&home) {
         let html = String::from_utf8_lossy(page).replace(
@@ -96,31 +124,20 @@ pub fn add_download(
     Ok(())
 }
 
-/// The files of an edition's download, at their site paths, before links
-/// are rewritten: from `files` its pages and search index, from `shared`
-/// the assets and the search scripts its language needs.
-fn edition_files(
-    language: &Language,
-    version: &Version,
-    files: &SiteFiles,
-    shared: &SiteFiles,
-) -> BTreeMap<String, Vec<u8>> {
+/// The pages and the search index of an edition's download, from `files`,
+/// at their site paths, before links are rewritten.
+fn edition_files(language: &Language, version: &Version, files: &SiteFiles) -> BTreeMap<String, Vec<u8>> {
     let dir = urls::edition_dir(&language.code, &version.id);
-    let search_lang = SearchLanguage::from_code(&language.search);
-    let scripts = search::page_context(&language.code, &version.id, search_lang);
-    let wanted_scripts: BTreeSet<&str> =
-        scripts["scripts"].as_array().into_iter().flatten().filter_map(|s| s.as_str()).collect();
     let index_script = search::index_script(&language.code, &version.id);
-    let in_edition = files.range(dir.clone()..).take_while(|(path, _)| path.starts_with(&dir)).filter(|(path, _)| {
-        path.strip_prefix(&dir)
-            .is_some_and(|rest| !rest.contains('/') && (rest.ends_with(".html") || **path == index_script))
-    });
-    let needed = shared.iter().filter(|(path, _)| {
-        let asset = path.strip_prefix("assets/").is_some_and(|rest| !rest.contains('/'));
-        let lunr = wanted_scripts.contains(path.as_str()) || path.starts_with("assets/lunr/LICENSE");
-        asset || lunr
-    });
-    in_edition.chain(needed).map(|(p, b)| (p.clone(), b.clone())).collect()
+    files
+        .range(dir.clone()..)
+        .take_while(|(path, _)| path.starts_with(&dir))
+        .filter(|(path, _)| {
+            path.strip_prefix(&dir)
+                .is_some_and(|rest| !rest.contains('/') && (rest.ends_with(".html") || **path == index_script))
+        })
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect()
 }
 
 /// The zip file of one edition.
@@ -129,10 +146,10 @@ fn edition_zip(
     language: &Language,
     version: &Version,
     files: &SiteFiles,
-    shared: &SiteFiles,
-) -> Result<Vec<u8>, zip::result::ZipError> {
+    assets: &DownloadAssets,
+) -> Result<Vec<u8>, ZipError> {
     let code = &language.code;
-    let mut contents = edition_files(language, version, files, shared);
+    let mut contents = edition_files(language, version, files);
     let home = urls::edition_home(code, &version.id);
     contents.insert(
         "index.html".into(),
@@ -146,7 +163,7 @@ fn edition_zip(
         )
         .into_bytes(),
     );
-    let inside: BTreeSet<String> = contents.keys().cloned().collect();
+    let inside: BTreeSet<String> = contents.keys().chain(assets.entries.keys()).cloned().collect();
     for (path, bytes) in contents.iter_mut() {
         if !path.ends_with(".html") {
             continue;
@@ -164,25 +181,16 @@ fn edition_zip(
     }
 
     let folder = format!("{}-{code}-{}", title_slug(&project.standard.title), version.id);
-    let time = release_time(&version.date);
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6))
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut entries: BTreeMap<&str, Cow<Entry>> =
+        assets.entries.iter().map(|(path, entry)| (path.as_str(), Cow::Borrowed(entry))).collect();
     for (path, bytes) in &contents {
-        zip.start_file(format!("{folder}/{path}"), options)?;
-        zip.write_all(bytes)?;
+        entries.insert(path, Cow::Owned(Entry::new(path, bytes)?));
     }
-    Ok(zip.finish()?.into_inner())
-}
-
-/// The release date (YYYY-MM-DD) as a zip timestamp, at midnight.
-fn release_time(date: &str) -> DateTime {
-    let mut parts = date.splitn(3, '-').map(|p| p.parse::<u16>().unwrap_or(0));
-    let (y, m, d) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-    DateTime::from_date_and_time(y, m as u8, d as u8, 0, 0, 0).unwrap_or_default()
+    let mut zip = ZipWriter::new(&version.date);
+    for (path, entry) in entries {
+        zip.add(&format!("{folder}/{path}"), &entry)?;
+    }
+    zip.finish()
 }
 
 #[cfg(test)]
@@ -197,12 +205,5 @@ mod tests {
         assert_eq!(human_size(999), "999 bytes");
         assert_eq!(human_size(84_001), "85 kB");
         assert_eq!(human_size(1_234_567), "1.3 MB");
-    }
-
-    #[test]
-    fn release_dates_become_timestamps() {
-        let t = release_time("2024-10-01");
-        assert_eq!((t.year(), t.month(), t.day()), (2024, 10, 1));
-        assert_eq!(release_time("bad"), DateTime::default());
     }
 }
