@@ -20,9 +20,6 @@ pub const START: char = '\u{E000}';
 /// Marks its end.
 pub const END: char = '\u{E001}';
 
-/// Elements whose content is text that cannot hold a `span`.
-const NO_SPAN: [&str; 5] = ["title", "option", "textarea", "script", "style"];
-
 /// Wraps every string in `strings` (a tree of tables) in the marks.
 pub fn mark(strings: &mut Value) {
     match strings {
@@ -50,58 +47,77 @@ pub fn strip(text: &str) -> Cow<'_, str> {
 
 /// A rendered HTML page with its marked runs resolved (see the module
 /// docs): a `span` with `lang` (and `dir="ltr"`: the source language's
-/// direction on a right-to-left page) in text, nothing elsewhere.
-pub fn resolve(html: &str, lang: &str) -> String {
+/// direction on a right-to-left page) in text, nothing elsewhere. A page
+/// without marks is returned as it is, uncopied.
+pub fn resolve(html: String, lang: &str) -> String {
+    // Both marks are three bytes in UTF-8 that start with 0xEE (U+E000..U+EFFF).
+    let [lead, mark_start @ ..] = encoded(START);
+    let mark_end = &encoded(END)[1..];
     if !html.contains([START, END]) {
-        return html.to_owned();
+        return html;
     }
     let open = format!("<span lang=\"{}\" dir=\"ltr\">", crate::markdown::escape(lang));
-    let mut out = String::with_capacity(html.len() + 256);
+    let bytes = html.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(html.len() + 256);
     let mut in_tag = false;
-    // The element whose end must come before a span is allowed again.
-    let mut no_span_until: Option<String> = None;
+    // Inside an element whose text takes no markup: the name of its end tag.
+    let mut no_span_until: Option<&[u8]> = None;
     let mut open_spans = 0usize;
-    let mut rest = html;
-    while let Some(c) = rest.chars().next() {
-        let len = c.len_utf8();
-        match c {
-            '<' if !in_tag => {
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' if !in_tag => {
                 in_tag = true;
-                let name: String = rest[1..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                match &no_span_until {
-                    Some(end) if name == *end => no_span_until = None,
+                let name_len = bytes[i + 1..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'/').count();
+                let name = &bytes[i + 1..i + 1 + name_len];
+                match no_span_until {
+                    Some(end) if name.eq_ignore_ascii_case(end) => no_span_until = None,
                     Some(_) => {}
-                    None if NO_SPAN.contains(&name.as_str()) => no_span_until = Some(format!("/{name}")),
-                    None => {}
+                    None => {
+                        no_span_until = NO_SPAN_END.iter().find(|end| name.eq_ignore_ascii_case(&end[1..])).copied()
+                    }
                 }
-                out.push(c);
+                i += 1;
             }
-            '>' if in_tag => {
+            b'>' if in_tag => {
                 in_tag = false;
-                out.push(c);
+                i += 1;
             }
-            START if !in_tag && no_span_until.is_none() => {
-                out.push_str(&open);
-                open_spans += 1;
+            b if b == lead && (bytes[i + 1..].starts_with(&mark_start) || bytes[i + 1..].starts_with(mark_end)) => {
+                let is_start = bytes[i + 1..].starts_with(&mark_start);
+                out.extend_from_slice(&bytes[copied..i]);
+                if !in_tag && no_span_until.is_none() {
+                    if is_start {
+                        out.extend_from_slice(open.as_bytes());
+                        open_spans += 1;
+                    } else if open_spans > 0 {
+                        out.extend_from_slice(b"</span>");
+                        open_spans -= 1;
+                    }
+                }
+                i += 3;
+                copied = i;
             }
-            END if !in_tag && no_span_until.is_none() && open_spans > 0 => {
-                out.push_str("</span>");
-                open_spans -= 1;
-            }
-            START | END => {}
-            c => out.push(c),
+            _ => i += 1,
         }
-        rest = &rest[len..];
     }
-    // A run that began where a span was allowed and ended where it was not.
+    out.extend_from_slice(&bytes[copied..]);
     for _ in 0..open_spans {
-        out.push_str("</span>");
+        out.extend_from_slice(b"</span>");
     }
-    out
+    // Only whole marks (three bytes, on character boundaries) were taken out.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The end tags of the elements whose content is text that cannot hold a
+/// `span`: `title`, `option`, `textarea`, `script`, `style`.
+const NO_SPAN_END: [&[u8]; 5] = [b"/title", b"/option", b"/textarea", b"/script", b"/style"];
+
+/// `c`'s three bytes in UTF-8.
+const fn encoded(c: char) -> [u8; 3] {
+    let c = c as u32;
+    [0xE0 | (c >> 12) as u8, 0x80 | ((c >> 6) & 0x3F) as u8, 0x80 | (c & 0x3F) as u8]
 }
 
 #[cfg(test)]
@@ -121,10 +137,16 @@ mod tests {
             m("x")
         );
         assert_eq!(
-            resolve(&html, "en"),
+            resolve(html, "en"),
             "<title>Search | X</title><p title=\"Tip\"><span lang=\"en\" dir=\"ltr\">Contents</span> <b><span lang=\"en\" dir=\"ltr\">Note</span></b></p><select><option>All</option></select><script>var a = \"x\";</script>"
         );
-        assert_eq!(resolve("<p>plain</p>", "en"), "<p>plain</p>");
+        assert_eq!(resolve("<p>plain</p>".into(), "en"), "<p>plain</p>");
+        // Marks inside a tag vanish; an end mark without a start too; a start left open is closed.
+        let tricky = format!("<a title=\"{}\">{END}x {START}é<TITLE>{START}t</Title></a>", m("T"));
+        assert_eq!(
+            resolve(tricky, "en"),
+            "<a title=\"T\">x <span lang=\"en\" dir=\"ltr\">é<TITLE>t</Title></a></span>"
+        );
         assert_eq!(strip(&m("Feed")), "Feed");
     }
 

@@ -115,7 +115,11 @@ impl Theme {
     }
 
     fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
-        self.tera.render(template, ctx).map(String::into_bytes).map_err(|e| RenderError::Template {
+        self.render_text(template, page, ctx).map(String::into_bytes)
+    }
+
+    fn render_text(&self, template: &str, page: &str, ctx: &Context) -> Result<String, RenderError> {
+        self.tera.render(template, ctx).map_err(|e| RenderError::Template {
             template: template.to_owned(),
             page: page.to_owned(),
             message: error_chain(&e),
@@ -299,10 +303,10 @@ impl LangContext<'_> {
     /// Renders a page of this language: [`Theme::render`], then the
     /// interface strings shown in the source language marked as such.
     fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
-        let bytes = self.theme.render(template, page, ctx)?;
+        let html = self.theme.render_text(template, page, ctx)?;
         Ok(match &self.fallback_lang {
-            Some(lang) => fallback::resolve(&String::from_utf8_lossy(&bytes), lang).into_bytes(),
-            None => bytes,
+            Some(lang) => fallback::resolve(html, lang).into_bytes(),
+            None => html.into_bytes(),
         })
     }
 
