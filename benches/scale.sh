@@ -13,7 +13,8 @@
 #   large  20 x 10 x 10 x 50
 # Corpora come from examples/gen_corpus (seed 1), and the Hugo site from the
 # same generator (--hugo): one page per chapter, language and version, with
-# the text craftpub shows there. Runs are interleaved (craftpub, then Hugo,
+# the text craftpub shows there. After the runs, `cp -r` of each output
+# gives the floor of writing it: the same files and bytes, nothing rendered. Runs are interleaved (craftpub, then Hugo,
 # in each round), so a busy machine slows both alike.
 #
 # Installs Debian's hugo and time packages when they are missing (CI
@@ -45,6 +46,28 @@ cargo build --release --quiet --bin craftpub --example gen_corpus
 CRAFTPUB=$REPO/target/release/craftpub
 GEN=$REPO/target/release/examples/gen_corpus
 mkdir -p "$WORK"
+
+# ext4 skips inodes freed in the last minutes when it creates files
+# (recently_deleted() in fs/ext4/ialloc.c: 60 s, 300 s while their block
+# is dirty), so a build right after deleting a large output spends several
+# times the usual system time. Deletions of large outputs are stamped in
+# $WORK/.deleted-at; a run waits until five minutes have passed since.
+SETTLE=${SETTLE:-300}
+wait_for_settled_fs() {
+  [ -f "$WORK/.deleted-at" ] || return 0
+  local left=$(($(cat "$WORK/.deleted-at") + SETTLE - $(date +%s)))
+  if [ "$left" -gt 0 ]; then
+    echo "waiting ${left} s: many files were deleted here less than ${SETTLE} s ago (SETTLE=0 to skip)" >&2
+    sleep "$left"
+  fi
+}
+remove_outputs() { # remove_outputs DIR: removes DIR; stamps the time when it held many files
+  [ -d "$1" ] || return 0
+  local files
+  files=$(find "$1" -type f | wc -l)
+  rm -rf "$1"
+  if [ "$files" -gt 20000 ]; then date +%s >"$WORK/.deleted-at"; fi
+}
 
 size_args() {
   case $1 in
@@ -129,11 +152,11 @@ for size in $SIZES; do
   "$GEN" --out "$corpus" $(size_args "$size") --seed 1 --hugo "$hugo_src" 2>"$WORK/$size.gen.log"
   sed 's/^gen_corpus: /  /' "$WORK/$size.gen.log"
   rm -f "$WORK/$size".*.times
-  # Every run writes into new folders, removed only after the last run: a
-  # file system slows down creating files right after deleting many (ext4
-  # skips recently freed inodes), which would weigh on whoever came second.
+  # Every run writes into new folders, removed only after the last run (see
+  # wait_for_settled_fs): deleting between runs would weigh on whoever came second.
   outs=$WORK/out-$size
-  rm -rf "$outs"
+  remove_outputs "$outs"
+  wait_for_settled_fs
   mkdir -p "$outs"
   for run in $(seq "$RUNS"); do
     measure "$size.build" "$CRAFTPUB" build --root "$corpus" --out "$outs/craftpub-$run"
@@ -143,6 +166,11 @@ for size in $SIZES; do
     measure "$size.rebuild" "$CRAFTPUB" build --root "$corpus" --out "$outs/craftpub-$run"
     echo "  $size: round $run of $RUNS done" >&2
   done
+  # The floor under any build that writes these outputs: copying them
+  # (cp -r, one thread, the source in the page cache) creates the same
+  # files and writes the same bytes, and renders nothing.
+  measure "$size.copy" cp -r "$outs/craftpub-1" "$outs/copy-craftpub"
+  measure "$size.copyhugo" cp -r "$outs/hugo-1" "$outs/copy-hugo"
   serve_rebuilds "$size" "$corpus"
   files=$(find "$outs/craftpub-1" -type f | wc -l)
   bytes=$(du -sm "$outs/craftpub-1" | cut -f1)
@@ -151,7 +179,7 @@ for size in $SIZES; do
   echo
   echo "$size corpus: craftpub writes $files files ($bytes MB); Hugo writes $hugo_files files ($hugo_bytes MB)"
   printf "  %-34s %8s %8s %8s %8s %11s\n" "task" "wall s" "CPU s" "user s" "sys s" "max RSS MB"
-  for task in build check rebuild hugo; do
+  for task in build check rebuild hugo copy copyhugo; do
     f=$WORK/$size.$task.times
     label=$task
     case $task in
@@ -159,6 +187,8 @@ for size in $SIZES; do
       check) label="craftpub check" ;;
       rebuild) label="craftpub build after one edit" ;;
       hugo) label="hugo (pages only, same content)" ;;
+      copy) label="cp -r of craftpub's output" ;;
+      copyhugo) label="cp -r of Hugo's output" ;;
     esac
     awk '{ printf "%.2f\n", $2 + $3 }' "$f" >"$f.cpu"
     printf "  %-34s %8s %8s %8s %8s %11s\n" "$label" "$(median "$f" 1)" "$(median "$f.cpu" 1)" \
@@ -175,5 +205,5 @@ for size in $SIZES; do
   f=$WORK/$size.serve.times
   printf "  craftpub serve, rebuild after one edit: median %s s wall, %s of %s editions and diffs rendered; serve's peak RSS %s MB\n" \
     "$(median "$f" 1)" "$(median "$f" 2)" "$(median "$f" 3)" "$((serve_peak_kb / 1024))"
-  rm -rf "$outs"
+  remove_outputs "$outs"
 done
