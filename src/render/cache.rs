@@ -1,4 +1,4 @@
-//! Reuse of rendered editions and diffs between the rebuilds of
+//! Reuse of rendered editions, diffs and histories between the rebuilds of
 //! `craftpub serve`, so that a rebuild renders what the change affects.
 //!
 //! A cached part is keyed by a digest of the bytes of every source it is
@@ -22,8 +22,11 @@
 //! - a diff: the folders of its two versions and of those between them
 //!   (whose amendments declare its changes).
 //!
-//! Histories, status pages, feeds and site-wide files are always rendered
-//! again: each depends on every version.
+//! - a language's requirement histories and translation status pages: all
+//!   of `standard/` (they span every version).
+//!
+//! Feeds and site-wide files (the front page, the exports' index, the
+//! developers' page, the sitemap) are always rendered again: they are small.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
@@ -136,7 +139,7 @@ struct Kept {
     coverage: Option<Coverage>,
 }
 
-/// Rendered editions and diffs kept between builds (see the module docs).
+/// Rendered editions, diffs and histories kept between builds (see the module docs).
 /// One build at a time uses it: [`RenderCache::begin`], render, then
 /// [`RenderCache::finish`]. The bytes are not copied: a reused part is taken
 /// from the last good site, which the caller (`serve`) holds anyway.
@@ -294,6 +297,12 @@ impl LanguageKeys<'_> {
         let previous = version.previous.as_deref().and_then(|p| project.version(p));
         let sources = [self.keys.version(Some(version)), self.keys.version(previous)];
         self.key(if self.translated { "translated edition" } else { "edition" }, &[&version.id], &sources)
+    }
+
+    /// The key of the language's requirement histories and status pages:
+    /// all of `standard/` (see the module docs for the rest).
+    pub fn histories(&self) -> Key {
+        self.key("histories", &[], &[self.keys.digests.standard])
     }
 
     /// The key of the diff from `from` to `to`: the folders of the versions

@@ -444,7 +444,8 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             (Some(cache), Some(key)) => cache.get_or_render(key, render),
             _ => render(),
         };
-        // Editions, diffs and histories in parallel; merged in order (so is the first error).
+        // Editions, diffs and histories (with the status pages) in parallel;
+        // merged in order (so is the first error).
         let (editions, (diffs, histories)) = rayon::join(
             || {
                 project
@@ -481,8 +482,12 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                             .collect::<Vec<Result<cache::Part, RenderError>>>()
                     },
                     || {
-                        let mut files = SiteFiles::new();
-                        changes::render_histories(&lc, &mut files).map(|()| files)
+                        part(language_keys.as_ref().map(|k| k.histories()), &|| {
+                            let mut files = SiteFiles::new();
+                            changes::render_histories(&lc, &mut files)?;
+                            changes::render_status(&lc, &mut files)?;
+                            Ok(cache::Part { files, coverage: None })
+                        })
                     },
                 )
             },
@@ -497,8 +502,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
         for diff in diffs {
             files.extend(diff?.files);
         }
-        files.extend(histories?);
-        changes::render_status(&lc, &mut files)?;
+        files.extend(histories?.files);
         feed::render(&lc, &mut files);
         if let Some(latest) = latest {
             let code = lc.code();
