@@ -286,7 +286,7 @@ pub fn page_context(lang: &str, version: &str, language: SearchLanguage) -> Valu
 }
 
 /// The languages of the search indexes among `files` (rendered site files).
-pub fn languages_in<'a>(files: impl IntoIterator<Item = (&'a String, &'a Vec<u8>)>) -> Vec<SearchLanguage> {
+pub fn languages_in<'a>(files: impl IntoIterator<Item = (&'a String, &'a bytes::Bytes)>) -> Vec<SearchLanguage> {
     let mut langs: Vec<SearchLanguage> = files
         .into_iter()
         .filter(|(path, _)| path.ends_with("/search-index.js"))
@@ -317,7 +317,7 @@ mod tests {
     fn edition_files_name_their_language() {
         let files = edition_files("es", "2.1", &[], SearchLanguage::Spanish);
         assert_eq!(files[0].0, "es/2.1/search-index.js");
-        let map: std::collections::BTreeMap<String, Vec<u8>> = files.into_iter().collect();
+        let map: crate::render::SiteFiles = files.into_iter().map(|(p, b)| (p, b.into())).collect();
         assert_eq!(languages_in(&map), vec![SearchLanguage::Spanish]);
     }
 }

@@ -35,6 +35,7 @@ use std::collections::BTreeMap;
 
 use crate::localize::{Coverage, Localizer};
 use crate::model::*;
+use crate::render::SiteFiles;
 use crate::urls;
 
 /// The version of the export format. Adding fields or files keeps it; a
@@ -91,18 +92,18 @@ impl<'a> Exports<'a> {
         localizer: &Localizer,
         language: &Language,
         version: &Version,
-        files: &mut BTreeMap<String, Vec<u8>>,
+        files: &mut SiteFiles,
     ) {
         let base_url = project.standard.base_url.trim_end_matches('/');
         let export = edition::edition(project, &self.history, localizer, language, version);
         for r in &export.requirements {
             let file = edition::RequirementFile::new(&export, r);
-            files.insert(urls::requirement_json(&language.code, &version.id, &r.id), to_json(&file));
+            files.insert(urls::requirement_json(&language.code, &version.id, &r.id), to_json(&file).into());
         }
-        files.insert(urls::edition_csv(&language.code, &version.id), csv::edition_csv(&export, base_url));
-        files.insert(urls::edition_json(&language.code, &version.id), to_json(&export));
+        files.insert(urls::edition_csv(&language.code, &version.id), csv::edition_csv(&export, base_url).into());
+        files.insert(urls::edition_json(&language.code, &version.id), to_json(&export).into());
         if let Some(s) = self.statuses.get(&(language.code.clone(), version.id.clone())) {
-            files.insert(urls::status_json(&language.code, &version.id), to_json(s));
+            files.insert(urls::status_json(&language.code, &version.id), to_json(s).into());
         }
     }
 
@@ -115,15 +116,15 @@ impl<'a> Exports<'a> {
         project: &Project,
         pairs: &[(String, String)],
         coverage: &BTreeMap<(String, String), Coverage>,
-        files: &mut BTreeMap<String, Vec<u8>>,
+        files: &mut SiteFiles,
     ) {
         for version in &project.versions {
-            files.insert(urls::criteria_jsonld(&version.id), to_json(&jsonld::catalogue(project, version)));
+            files.insert(urls::criteria_jsonld(&version.id), to_json(&jsonld::catalogue(project, version)).into());
         }
         for (name, schema) in schema::schemas() {
-            files.insert(urls::schema(name), to_json(&schema));
+            files.insert(urls::schema(name), to_json(&schema).into());
         }
-        files.insert(urls::API_INDEX.into(), index_json(project, coverage, pairs));
+        files.insert(urls::API_INDEX.into(), index_json(project, coverage, pairs).into());
     }
 }
 

@@ -127,7 +127,7 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
         }
     }
     out.push_str("</feed>\n");
-    files.insert(feed, out.into_bytes());
+    files.insert(feed, out.into());
 }
 
 #[cfg(test)]

@@ -28,8 +28,12 @@ use crate::model::*;
 use crate::search;
 use crate::urls;
 
-/// The files of a rendered site: path relative to the output folder, and bytes.
-pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+pub use bytes::Bytes;
+
+/// The files of a rendered site: path relative to the output folder, and
+/// bytes. [`Bytes`] is shared, not copied, when cloned: `craftpub serve`
+/// takes the files of the parts it reuses from the last site this way.
+pub type SiteFiles = BTreeMap<String, Bytes>;
 
 /// A failure to render: a template that does not fit the data, or a
 /// download that could not be made.
@@ -114,8 +118,8 @@ impl Theme {
         &self.english
     }
 
-    fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
-        self.render_text(template, page, ctx).map(String::into_bytes)
+    fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Bytes, RenderError> {
+        self.render_text(template, page, ctx).map(Bytes::from)
     }
 
     fn render_text(&self, template: &str, page: &str, ctx: &Context) -> Result<String, RenderError> {
@@ -302,12 +306,12 @@ impl LangContext<'_> {
 
     /// Renders a page of this language: [`Theme::render`], then the
     /// interface strings shown in the source language marked as such.
-    fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
+    fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Bytes, RenderError> {
         let html = self.theme.render_text(template, page, ctx)?;
-        Ok(match &self.fallback_lang {
-            Some(lang) => fallback::resolve(html, lang).into_bytes(),
-            None => html.into_bytes(),
-        })
+        Ok(Bytes::from(match &self.fallback_lang {
+            Some(lang) => fallback::resolve(html, lang),
+            None => html,
+        }))
     }
 
     /// The search pipeline of the language, from its `search` setting.
@@ -393,7 +397,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
     let source = project.standard.source_language.as_str();
 
     for (path, bytes) in &theme.statics {
-        files.insert(path.clone(), bytes.clone());
+        files.insert(path.clone(), Bytes::from(bytes.clone()));
     }
 
     let (lineages, lineage_index) = crate::diff::lineages(project);
@@ -586,7 +590,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
     }
     developers::render(&site, project, theme, &languages, &sources, &mut files)?;
     paths.extend(files.keys().cloned());
-    files.insert("sitemap.xml".into(), sitemap(project, &languages, &paths));
+    files.insert("sitemap.xml".into(), sitemap(project, &languages, &paths).into());
     Ok(files)
 }
 
@@ -674,7 +678,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         .iter()
         .flat_map(|lch| search::chapter_documents(code, &version.id, &localized_chapter(lch, &requirements)))
         .collect();
-    files.extend(search::edition_files(code, &version.id, &docs, search_lang));
+    files.extend(search::edition_files(code, &version.id, &docs, search_lang).into_iter().map(|(p, b)| (p, b.into())));
 
     // The language of a title shown in English on a translated page.
     let title_lang =

@@ -118,9 +118,9 @@ pub fn add_download(
             SIZE_MARKER,
             &format!(" <span class=\"muted\">(ZIP, {})</span>", escape(&human_size(bytes.len()))),
         );
-        *page = html.into_bytes();
+        *page = html.into();
     }
-    files.insert(path, bytes);
+    files.insert(path, bytes.into());
     Ok(())
 }
 
@@ -136,7 +136,7 @@ fn edition_files(language: &Language, version: &Version, files: &SiteFiles) -> B
             path.strip_prefix(&dir)
                 .is_some_and(|rest| !rest.contains('/') && (rest.ends_with(".html") || **path == index_script))
         })
-        .map(|(p, b)| (p.clone(), b.clone()))
+        .map(|(p, b)| (p.clone(), b.to_vec()))
         .collect()
 }
 

@@ -105,7 +105,7 @@ pub enum VendorError {
 /// The vendored files, read from `theme/node_modules`.
 #[derive(Debug, Clone)]
 pub struct Vendor {
-    files: BTreeMap<&'static str, Vec<u8>>,
+    files: BTreeMap<&'static str, bytes::Bytes>,
 }
 
 fn installed_version(dir: &Path, package: &str) -> Option<String> {
@@ -159,7 +159,7 @@ impl Vendor {
                 dir: theme_dir.to_path_buf(),
                 source,
             })?;
-            files.insert(asset.name, bytes);
+            files.insert(asset.name, bytes.into());
         }
         Ok(Vendor { files })
     }

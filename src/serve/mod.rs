@@ -715,11 +715,11 @@ mod tests {
     fn changed_pages_lists_changed_added_and_removed_files() {
         let old: SiteFiles = [("a.html", "1"), ("b.html", "2"), ("c.css", "3")]
             .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec()))
+            .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec().into()))
             .collect();
         let mut new = old.clone();
-        new.insert("b.html".into(), b"changed".to_vec());
-        new.insert("d/index.html".into(), b"new".to_vec());
+        new.insert("b.html".into(), b"changed".to_vec().into());
+        new.insert("d/index.html".into(), b"new".to_vec().into());
         new.remove("c.css");
         assert_eq!(changed_pages(&old, &new), ["/b.html", "/c.css", "/d/index.html"]);
         assert!(changed_pages(&old, &old).is_empty());
