@@ -50,9 +50,6 @@ pub fn strip(text: &str) -> Cow<'_, str> {
 /// direction on a right-to-left page) in text, nothing elsewhere. A page
 /// without marks is returned as it is, uncopied.
 pub fn resolve(html: String, lang: &str) -> String {
-    // Both marks are three bytes in UTF-8 that start with 0xEE (U+E000..U+EFFF).
-    let [lead, mark_start @ ..] = encoded(START);
-    let mark_end = &encoded(END)[1..];
     if !html.contains([START, END]) {
         return html;
     }
@@ -84,8 +81,9 @@ pub fn resolve(html: String, lang: &str) -> String {
                 in_tag = false;
                 i += 1;
             }
-            b if b == lead && (bytes[i + 1..].starts_with(&mark_start) || bytes[i + 1..].starts_with(mark_end)) => {
-                let is_start = bytes[i + 1..].starts_with(&mark_start);
+            // Both marks are three bytes in UTF-8 and start with the same one.
+            b if b == START_UTF8[0] && (bytes[i..].starts_with(&START_UTF8) || bytes[i..].starts_with(&END_UTF8)) => {
+                let is_start = bytes[i..].starts_with(&START_UTF8);
                 out.extend_from_slice(&bytes[copied..i]);
                 if !in_tag && no_span_until.is_none() {
                     if is_start {
@@ -114,8 +112,12 @@ pub fn resolve(html: String, lang: &str) -> String {
 /// `span`: `title`, `option`, `textarea`, `script`, `style`.
 const NO_SPAN_END: [&[u8]; 5] = [b"/title", b"/option", b"/textarea", b"/script", b"/style"];
 
-/// `c`'s three bytes in UTF-8.
-const fn encoded(c: char) -> [u8; 3] {
+/// [`START`] and [`END`] in UTF-8.
+const START_UTF8: [u8; 3] = utf8_of(START);
+const END_UTF8: [u8; 3] = utf8_of(END);
+
+/// The three bytes of `c` (U+0800 to U+FFFF) in UTF-8.
+const fn utf8_of(c: char) -> [u8; 3] {
     let c = c as u32;
     [0xE0 | (c >> 12) as u8, 0x80 | ((c >> 6) & 0x3F) as u8, 0x80 | (c & 0x3F) as u8]
 }

@@ -126,7 +126,7 @@ pub fn add_download(
 
 /// The pages and the search index of an edition's download, from `files`,
 /// at their site paths, before links are rewritten.
-fn edition_files(language: &Language, version: &Version, files: &SiteFiles) -> BTreeMap<String, Vec<u8>> {
+fn edition_files(language: &Language, version: &Version, files: &SiteFiles) -> SiteFiles {
     let dir = urls::edition_dir(&language.code, &version.id);
     let index_script = search::index_script(&language.code, &version.id);
     files
@@ -136,7 +136,7 @@ fn edition_files(language: &Language, version: &Version, files: &SiteFiles) -> B
             path.strip_prefix(&dir)
                 .is_some_and(|rest| !rest.contains('/') && (rest.ends_with(".html") || **path == index_script))
         })
-        .map(|(p, b)| (p.clone(), b.to_vec()))
+        .map(|(p, b)| (p.clone(), b.clone()))
         .collect()
 }
 
@@ -161,7 +161,7 @@ fn edition_zip(
             v = escape(&version.id),
             home = escape(&home),
         )
-        .into_bytes(),
+        .into(),
     );
     let inside: BTreeSet<String> = contents.keys().chain(assets.entries.keys()).cloned().collect();
     for (path, bytes) in contents.iter_mut() {
@@ -177,7 +177,7 @@ fn edition_zip(
                 None => Href::Drop,
             },
         });
-        *bytes = rewritten.into_bytes();
+        *bytes = rewritten.into();
     }
 
     let folder = format!("{}-{code}-{}", title_slug(&project.standard.title), version.id);
