@@ -171,6 +171,11 @@ for size in $SIZES; do
   # files and writes the same bytes, and renders nothing.
   measure "$size.copy" cp -r "$outs/craftpub-1" "$outs/copy-craftpub"
   measure "$size.copyhugo" cp -r "$outs/hugo-1" "$outs/copy-hugo"
+  # The same on every core: the output's top folders (and api/'s) copied
+  # by as many cp processes at once.
+  mkdir -p "$outs/copy2-craftpub/api"
+  measure "$size.copy2" bash -c 'cd "$1" && { ls -A | grep -vx api; ls -A api | sed "s|^|api/|"; } | xargs -P"$(nproc)" -I{} cp -r {} "$2/{}"' \
+    copy2 "$outs/craftpub-1" "$outs/copy2-craftpub"
   serve_rebuilds "$size" "$corpus"
   files=$(find "$outs/craftpub-1" -type f | wc -l)
   bytes=$(du -sm "$outs/craftpub-1" | cut -f1)
@@ -179,7 +184,7 @@ for size in $SIZES; do
   echo
   echo "$size corpus: craftpub writes $files files ($bytes MB); Hugo writes $hugo_files files ($hugo_bytes MB)"
   printf "  %-34s %8s %8s %8s %8s %11s\n" "task" "wall s" "CPU s" "user s" "sys s" "max RSS MB"
-  for task in build check rebuild hugo copy copyhugo; do
+  for task in build check rebuild hugo copy copy2 copyhugo; do
     f=$WORK/$size.$task.times
     label=$task
     case $task in
@@ -188,6 +193,7 @@ for size in $SIZES; do
       rebuild) label="craftpub build after one edit" ;;
       hugo) label="hugo (pages only, same content)" ;;
       copy) label="cp -r of craftpub's output" ;;
+      copy2) label="the same, on every core" ;;
       copyhugo) label="cp -r of Hugo's output" ;;
     esac
     awk '{ printf "%.2f\n", $2 + $3 }' "$f" >"$f.cpu"
