@@ -121,7 +121,7 @@ fn bench(name: &str, source: &[(PathBuf, &str)], iterations: usize) {
     let theme = theme.expect("a theme");
     let render = median_of(10, || craftpub::render::render_site(&project, &theme, Default::default()));
     let site = craftpub::render::render_site(&project, &theme, Default::default()).expect("renders");
-    let bytes: usize = site.values().map(craftpub::render::Bytes::len).sum();
+    let bytes: usize = site.values().map(craftpub::files::Bytes::len).sum();
     let again = craftpub::render::render_site(&project, &theme, Default::default()).expect("renders");
     let diff = median_of(10, || serve::changed_pages(&site, &again));
 

@@ -12,7 +12,7 @@ pub mod api;
 pub mod check;
 pub mod diagnostics;
 pub mod diff;
-pub mod fingerprint;
+pub mod files;
 pub mod load;
 pub mod localize;
 pub mod markdown;
@@ -89,7 +89,7 @@ fn ready_to_render(root: &Path) -> Result<(Project, render::Theme, search::Vendo
 pub fn build_in_memory(
     root: &Path,
     mut cache: Option<&mut render::cache::RenderCache>,
-) -> Result<(Arc<render::SiteFiles>, Diagnostics), BuildError> {
+) -> Result<(Arc<files::SiteFiles>, Diagnostics), BuildError> {
     if let Some(cache) = cache.as_deref_mut() {
         // Read before loading, so a change in between is never cached as unchanged.
         cache.begin(render::cache::SourceDigests::read(root));
@@ -117,7 +117,7 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
         &project,
         &theme,
         render::Extras { vendor: Some(&vendor), cache: None },
-        &|part: render::SiteFiles| {
+        &|part: files::SiteFiles| {
             staging.write(&part)?;
             written.fetch_add(part.len(), Ordering::Relaxed);
             Ok::<(), BuildError>(())

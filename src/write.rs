@@ -11,7 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
-use crate::render::SiteFiles;
+use crate::files::SiteFiles;
 
 /// The marker file craftpub leaves in every output folder it writes.
 pub const MARKER: &str = ".craftpub-output";

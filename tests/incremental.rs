@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use common::{edit, shipped};
-use craftpub::render::SiteFiles;
+use craftpub::files::SiteFiles;
 use craftpub::render::cache::RenderCache;
 
 /// A build from nothing (no cache).

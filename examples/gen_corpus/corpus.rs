@@ -33,7 +33,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use craftpub::fingerprint;
+use craftpub::model::fingerprint;
 use craftpub::model::{Block, Chapter, ChapterKind, Section as ModelSection};
 
 /// The size of a corpus.

@@ -33,9 +33,9 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
+use crate::files::SiteFiles;
 use crate::localize::{Coverage, Localizer};
 use crate::model::*;
-use crate::render::SiteFiles;
 use crate::urls;
 
 /// The version of the export format. Adding fields or files keeps it; a
@@ -271,10 +271,10 @@ pub fn index_json(
                 html: urls::site_path(&urls::edition_dir(&l.code, &v.id)),
                 json: urls::site_path(&urls::edition_json(&l.code, &v.id)),
                 csv: urls::site_path(&urls::edition_csv(&l.code, &v.id)),
-                search: urls::site_path(&crate::search::index_json(&l.code, &v.id)),
+                search: urls::site_path(&urls::search_index_json(&l.code, &v.id)),
                 status: urls::site_path(&urls::status_json(&l.code, &v.id)),
                 print: urls::site_path(&urls::print_page(&l.code, &v.id)),
-                download: urls::site_path(&crate::render::offline::download_path(project, &l.code, &v.id)),
+                download: urls::site_path(&urls::download(&l.code, &v.id, &urls::title_slug(&project.standard.title))),
                 feed: urls::site_path(&urls::feed(&l.code)),
                 coverage: coverage.get(&(v.id.clone(), l.code.clone())).copied().unwrap_or_default(),
             })

@@ -174,7 +174,7 @@ impl Examples {
             status: urls::status_json(translation, &version.id),
             diff: site_pairs.first().map(|(from, to)| urls::diff_json(code, from, to)),
             criteria: urls::criteria_jsonld(&version.id),
-            search: crate::search::index_json(code, &version.id),
+            search: urls::search_index_json(code, &version.id),
         })
     }
 

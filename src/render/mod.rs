@@ -28,12 +28,7 @@ use crate::model::*;
 use crate::search;
 use crate::urls;
 
-pub use bytes::Bytes;
-
-/// The files of a rendered site: path relative to the output folder, and
-/// bytes. [`Bytes`] is shared, not copied, when cloned: `craftpub serve`
-/// takes the files of the parts it reuses from the last site this way.
-pub type SiteFiles = BTreeMap<String, Bytes>;
+use crate::files::{Bytes, SiteFiles};
 
 /// A failure to render: a template that does not fit the data, or a
 /// download that could not be made.
@@ -745,7 +740,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     ctx.insert("data", &api::edition_links(code, &version.id));
     files.insert(page.clone(), lc.render("edition.html", &page, &ctx)?);
 
-    let page = search::search_page(code, &version.id);
+    let page = urls::search_page(code, &version.id);
     let ctx = edition_ctx(&page, None);
     files.insert(page.clone(), lc.render("search.html", &page, &ctx)?);
 

@@ -41,7 +41,7 @@ use serde_json::json;
 
 use crate::BuildError;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::render::SiteFiles;
+use crate::files::SiteFiles;
 use crate::render::cache::RenderCache;
 use events::Hub;
 use http::{Method, Request, Response};
