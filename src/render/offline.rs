@@ -85,10 +85,27 @@ impl DownloadAssets {
     }
 }
 
+/// The download of the edition `version` in `language`, made from
+/// `edition` (the edition's rendered pages and search index) and `assets`:
+/// the zip file, and the edition's home page with the download's size.
+pub fn download(
+    project: &Project,
+    language: &Language,
+    version: &Version,
+    assets: &DownloadAssets,
+    edition: &SiteFiles,
+) -> Result<SiteFiles, DownloadError> {
+    let mut files = edition.clone();
+    add_download(project, language, version, assets, &mut files)?;
+    let home = urls::edition_home(&language.code, &version.id);
+    let zip = download_path(project, &language.code, &version.id);
+    Ok(files.into_iter().filter(|(path, _)| *path == home || *path == zip).collect())
+}
+
 /// Makes the download of the edition `version` in `language` from `files`
 /// (the edition's rendered pages and search index) and `assets`, and adds
 /// it, and its size to the edition's home page.
-pub fn add_download(
+fn add_download(
     project: &Project,
     language: &Language,
     version: &Version,
