@@ -1121,7 +1121,7 @@ const HUGO_LIST: &str = r#"<!DOCTYPE html>
 
 /// `[[ID]]` as a Markdown link to the requirement's page and anchor in Hugo's layout.
 fn hugo_refs(text: &str, index: &BTreeMap<String, String>) -> String {
-    let refs = craftpub::load::cross_references(text);
+    let refs = craftpub::markdown::cross_references(text);
     if refs.is_empty() {
         return text.to_owned();
     }
