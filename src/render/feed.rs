@@ -38,6 +38,10 @@ fn timestamp(date: &str) -> String {
     format!("{date}T00:00:00Z")
 }
 
+/// The `scheme` of the category that names a version entry's version (its
+/// `term`), so a program reads the version without parsing the title.
+pub const VERSION_SCHEME: &str = "urn:craftpub:version";
+
 /// Renders the feed of `lc`'s language.
 pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
     let project = lc.project;
@@ -86,7 +90,12 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
             "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             xml(&link(&urls::edition_home(code, &v.id)))
         ));
+        out.push_str(&format!(
+            "<link rel=\"alternate\" type=\"application/json\" href=\"{}\"/>\n",
+            xml(&link(&urls::edition_json(code, &v.id)))
+        ));
         out.push_str("<category term=\"version\"/>\n");
+        out.push_str(&format!("<category scheme=\"{VERSION_SCHEME}\" term=\"{}\"/>\n", xml(&v.id)));
         out.push_str(&format!(
             "<summary>{} {} · {} · {count} {}</summary>\n",
             xml(&ui("released")),

@@ -241,7 +241,7 @@ fn merge_strings(base: &mut Value, over: &Value) {
 pub mod cache;
 mod changes;
 mod developers;
-mod fallback;
+pub mod fallback;
 mod feed;
 mod links;
 mod meta;
@@ -489,6 +489,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                         part(language_keys.as_ref().map(|k| k.histories()), &|| {
                             let mut files = SiteFiles::new();
                             changes::render_histories(&lc, &mut files)?;
+                            exports.add_language(project, &lc.localizer, language, &lc.strings, &mut files);
                             changes::render_status(&lc, &mut files)?;
                             Ok(cache::Part { files, coverage: None })
                         })
@@ -562,6 +563,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                 .map(|(p, b)| (p.clone(), b.clone()))
                 .collect();
             let paths = language_files.keys().cloned().collect();
+            exports.record(&language_files);
             emit(language_files)?;
             Ok(LanguageDone { paths, coverage, kept, search: search_languages })
         })
