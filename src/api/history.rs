@@ -54,6 +54,9 @@ struct Step {
     amendments: Vec<AmendmentRef>,
 }
 
+/// The steps of one diff, by (new ID, old ID).
+type DiffSteps = HashMap<(Option<String>, Option<String>), Step>;
+
 /// The change and amendment entries of every step of every lineage, keyed
 /// by (version, ID).
 pub struct Steps {
@@ -64,9 +67,9 @@ impl Steps {
     /// The steps of `lineages`, from one English diff per pair of versions
     /// that follow each other in a lineage.
     pub fn new(project: &Project, lineages: &[Lineage]) -> Steps {
-        let mut diffs: HashMap<(String, String), HashMap<(Option<String>, Option<String>), Step>> = HashMap::new();
+        let mut diffs: HashMap<(String, String), DiffSteps> = HashMap::new();
         let mut by_step = HashMap::new();
-        let changes = |from: &str, to: &str| -> Option<HashMap<(Option<String>, Option<String>), Step>> {
+        let changes = |from: &str, to: &str| -> Option<DiffSteps> {
             let (a, b) = (project.version(from)?, project.version(to)?);
             let d = crate::diff::compare(project, a, b);
             Some(
