@@ -9,6 +9,8 @@
 //!   newest one is shown, with a notice);
 //! - **missing**: nothing translated; the English text is shown.
 
+pub mod fallback;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

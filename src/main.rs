@@ -306,10 +306,14 @@ fn main() -> ExitCode {
                 }
             };
             let d = diff::compare_in(&project, a, b, &shown);
+            let (lineages, lineage_index) = diff::lineages(&project);
             match format {
                 Format::Json => out!(
                     "{}",
                     String::from_utf8_lossy(&craftpub::api::diff_json(
+                        &project,
+                        &craftpub::api::edition::History { lineages: &lineages, index: &lineage_index },
+                        &localizer,
                         &d,
                         lang.as_deref().unwrap_or(&project.standard.source_language)
                     ))

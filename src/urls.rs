@@ -110,9 +110,19 @@ pub fn edition_json(lang: &str, version: &str) -> String {
     format!("api/{lang}/{version}/edition.json")
 }
 
-/// One requirement of an edition as data, for deep links.
-pub fn requirement_json(lang: &str, version: &str, id: &str) -> String {
-    format!("api/{lang}/{version}/requirements/{id}.json")
+/// The history of a requirement lineage as data, the twin of [`history`].
+pub fn history_json(lang: &str, name: &str) -> String {
+    format!("api/{lang}/history/{name}.json")
+}
+
+/// A version's amendment history as data.
+pub fn amendments_json(version: &str) -> String {
+    format!("api/{version}/amendments.json")
+}
+
+/// A language's vocabulary: the labels of every metadata code and change kind.
+pub fn vocabulary_json(lang: &str) -> String {
+    format!("api/{lang}/vocabulary.json")
 }
 
 /// The requirements of an edition as CSV, for spreadsheets.
@@ -151,7 +161,51 @@ pub fn to_root(page: &str) -> String {
     "../".repeat(page.matches('/').count())
 }
 
+/// The reference (RFC 3986, section 4.2) from the file at `from` to the
+/// path `to` (both relative to the output folder; `to` may carry a
+/// `#fragment`), e.g. `../en/2.1/index.html` from `api/index.json`. It
+/// resolves against the address of `from` wherever the site is: at a host
+/// root, under a path, or on disk.
+pub fn relative(from: &str, to: &str) -> String {
+    let (path, fragment) = match to.find('#') {
+        Some(i) => (&to[..i], &to[i..]),
+        None => (to, ""),
+    };
+    let mut from_dirs: Vec<&str> = from.split('/').collect();
+    from_dirs.pop();
+    let mut to_parts: Vec<&str> = path.split('/').collect();
+    let file = to_parts.pop().unwrap_or_default();
+    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(from_dirs.len() - common);
+    for dir in &to_parts[common..] {
+        out.push_str(dir);
+        out.push('/');
+    }
+    out.push_str(file);
+    if out.is_empty() {
+        out.push_str("./");
+    }
+    out.push_str(fragment);
+    out
+}
+
 /// A site-relative path as an absolute path on the site, e.g. `/en/2.1/`.
 pub fn site_path(path: &str) -> String {
     format!("/{}", path.strip_suffix("index.html").unwrap_or(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_references_resolve_from_their_file() {
+        assert_eq!(relative("api/index.json", "en/2.1/index.html"), "../en/2.1/index.html");
+        assert_eq!(relative("api/en/2.1/edition.json", "api/en/2.1/requirements.csv"), "requirements.csv");
+        assert_eq!(relative("api/en/2.1/edition.json", "en/2.1/m.html#req-1.1"), "../../../en/2.1/m.html#req-1.1");
+        assert_eq!(relative("api/en/diff/a-b.json", "api/2.1/amendments.json"), "../../2.1/amendments.json");
+        assert_eq!(relative("api/index.json", "developers.html"), "../developers.html");
+        assert_eq!(relative("index.html", "en/2.1/index.html"), "en/2.1/index.html");
+        assert_eq!(relative("api/index.json", "api/index.json"), "index.json");
+    }
 }

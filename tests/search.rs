@@ -281,7 +281,7 @@ fn only_the_scripts_a_page_needs_are_copied() {
     assert!(page.contains("name=\"q\""), "{page}");
     let api: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.path().join("public/api/index.json")).unwrap()).unwrap();
-    assert_eq!(api["editions"][0]["search"], "/es/1.0/search-index.json");
+    assert_eq!(api["editions"][0]["search"], "../es/1.0/search-index.json");
     let search = fs::read_to_string(dir.path().join("public/es/1.0/search.html")).unwrap();
     assert!(search.contains("class=\"needs-js\""), "{search}");
 }

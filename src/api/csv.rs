@@ -18,14 +18,16 @@
 //!
 //! The columns ([`COLUMNS`]) are the fields of the edition JSON's
 //! requirements: list values are joined with `, ` as in the sources; the
-//! translation columns are empty in the source language; `url` is absolute
-//! when the standard sets `base_url`, else site-relative.
+//! translation columns are empty in the source language; `earlier_ids` lists
+//! the requirement's IDs in earlier versions as `version:id`, newest first;
+//! `url` is the JSON's: relative to the file (which is in the edition
+//! JSON's folder), absolute when the standard sets `base_url`.
 
 use super::edition::{EditionExport, RequirementExport};
 use crate::model::Vocabulary;
 
 /// The header row.
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 18] = [
     "id",
     "module",
     "chapter",
@@ -39,9 +41,10 @@ pub const COLUMNS: [&str; 17] = [
     "oecd",
     "commodities",
     "text_lang",
-    "status",
-    "source",
+    "translation_status",
+    "translated_from_fingerprint",
     "fingerprint",
+    "earlier_ids",
     "url",
 ];
 
@@ -67,7 +70,7 @@ fn list<T: Vocabulary + PartialEq>(values: &[T]) -> String {
 }
 
 /// The cells of one requirement, in the order of [`COLUMNS`].
-pub fn row(r: &RequirementExport, base_url: &str) -> [String; 17] {
+pub fn row(r: &RequirementExport) -> [String; 18] {
     let m = &r.metadata;
     [
         r.id.clone(),
@@ -83,16 +86,16 @@ pub fn row(r: &RequirementExport, base_url: &str) -> [String; 17] {
         list(&m.oecd),
         list(&m.commodities),
         r.text_lang.clone(),
-        r.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        r.source.clone().unwrap_or_default(),
+        r.translation_status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        r.translated_from_fingerprint.clone().unwrap_or_default(),
         r.fingerprint.clone(),
-        format!("{base_url}{}", r.url),
+        r.earlier_ids.iter().map(|e| format!("{}:{}", e.version, e.id)).collect::<Vec<_>>().join(", "),
+        r.url.clone(),
     ]
 }
 
-/// The CSV of an edition's requirements; `base_url` (without a final `/`,
-/// possibly empty) is put before every URL.
-pub fn edition_csv(edition: &EditionExport, base_url: &str) -> Vec<u8> {
+/// The CSV of an edition's requirements.
+pub fn edition_csv(edition: &EditionExport) -> Vec<u8> {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .quote_style(::csv::QuoteStyle::Necessary)
@@ -100,7 +103,7 @@ pub fn edition_csv(edition: &EditionExport, base_url: &str) -> Vec<u8> {
     // Writing to a Vec cannot fail.
     writer.write_record(COLUMNS).ok();
     for r in &edition.requirements {
-        writer.write_record(row(r, base_url).iter().map(|c| guard(c))).ok();
+        writer.write_record(row(r).iter().map(|c| guard(c))).ok();
     }
     writer.into_inner().unwrap_or_default()
 }

@@ -1,12 +1,11 @@
-//! An edition (a version in a language) as data: `edition.json`, and one
-//! file per requirement for deep links.
+//! An edition (a version in a language) as data: `edition.json`.
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{FORMAT_VERSION, schema_url};
+use super::{FORMAT_VERSION, Links, schema_url};
 use crate::diff::Lineage;
 use crate::localize::{Coverage, LocalRequirement, Localizer, TranslationStatus};
 use crate::markdown;
@@ -18,6 +17,7 @@ use crate::urls;
 pub struct EditionExport {
     /// The schema this file follows.
     #[serde(rename = "$schema")]
+    #[schemars(extend("format" = "uri-reference"))]
     pub schema: String,
     /// The export format's version.
     pub format_version: &'static str,
@@ -31,14 +31,25 @@ pub struct EditionExport {
     pub dir: Direction,
     /// The language of the official text; shown where a translation is missing.
     pub source_language: String,
-    /// The edition's home page, site-relative.
+    /// The edition's home page.
+    #[schemars(extend("format" = "uri-reference"))]
     pub html: String,
-    /// This file, site-relative.
+    /// This file.
+    #[schemars(extend("format" = "uri-reference"))]
     pub json: String,
-    /// The edition's requirements as CSV, site-relative.
+    /// The edition's requirements as CSV.
+    #[schemars(extend("format" = "uri-reference"))]
     pub csv: String,
-    /// The edition's translation status as data, site-relative.
-    pub status: String,
+    /// The edition's translation status as data.
+    #[schemars(extend("format" = "uri-reference"))]
+    pub status_json: String,
+    /// The labels of every code (level, roles, ...) in the edition's language.
+    #[schemars(extend("format" = "uri-reference"))]
+    pub vocabulary: String,
+    /// The version's amendment history as data (what changed since the
+    /// previous version, and why); null for a first version.
+    #[schemars(extend("format" = "uri-reference"))]
+    pub amendments: Option<String>,
     /// How many requirements are current, outdated and missing in this language.
     pub coverage: Coverage,
     /// The chapters in reading order, with their sections and the IDs of
@@ -55,11 +66,11 @@ pub struct EditionVersion {
     pub id: String,
     /// Release date, YYYY-MM-DD.
     pub date: String,
-    /// draft, current or superseded.
+    /// The release status: draft, current or superseded.
     pub status: Status,
     /// The version it revises.
     pub previous: Option<String>,
-    /// Whether `/<lang>/latest/` resolves to it.
+    /// Whether `<lang>/latest/` resolves to it.
     pub latest: bool,
 }
 
@@ -75,12 +86,13 @@ pub struct ChapterExport {
     pub kind: ChapterKind,
     /// For modules and schemes: the first number of their requirement IDs.
     pub module: Option<String>,
-    /// The chapter's page, site-relative.
+    /// The chapter's page.
+    #[schemars(extend("format" = "uri-reference"))]
     pub url: String,
     /// The translation status of the chapter's own text (title, prose,
     /// headings); absent in the source language.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<TranslationStatus>,
+    pub translation_status: Option<TranslationStatus>,
     /// The prose before the first section, Markdown.
     pub text: String,
     /// The same prose as HTML (sanitised; cross-references are links).
@@ -98,7 +110,8 @@ pub struct SectionExport {
     pub anchor: String,
     /// The heading.
     pub title: String,
-    /// The section on its chapter's page, site-relative, with its anchor.
+    /// The section on its chapter's page, with its anchor.
+    #[schemars(extend("format" = "uri-reference"))]
     pub url: String,
     /// The section's prose (without its requirements), Markdown.
     pub text: String,
@@ -109,18 +122,30 @@ pub struct SectionExport {
 }
 
 /// A requirement's metadata, with the keys and values of the sources.
+///
+/// `applies-to`, `oecd` and `commodities` are open vocabularies: a later
+/// version may add a value (a commodity, a role), so the schema takes any
+/// string, and the language's vocabulary export lists the values and their
+/// labels. `level` and `timeframe` are closed.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MetadataExport {
-    /// Who it applies to.
+    /// Who it applies to: codes of the vocabulary's `applies-to` terms
+    /// (`producer`, `buyer`, `implementer`, `scheme-operator`, ...).
     #[serde(rename = "applies-to")]
+    #[schemars(with = "Vec<String>")]
     pub applies_to: Vec<Role>,
     /// obligation or recommendation.
     pub level: Level,
     /// When it must be met.
     pub timeframe: Timeframe,
-    /// The OECD Annex II risks it addresses (empty: none declared).
+    /// The OECD Annex II risks it addresses (empty: none declared): codes of
+    /// the vocabulary's `oecd` terms.
+    #[schemars(with = "Vec<String>")]
     pub oecd: Vec<OecdRisk>,
-    /// The commodities it is specific to (empty: all commodities).
+    /// The commodities it is specific to (empty: all commodities): codes of
+    /// the vocabulary's `commodities` terms (`gold`, `3t`, `cobalt`,
+    /// `gemstones`, ...).
+    #[schemars(with = "Vec<String>")]
     pub commodities: Vec<Commodity>,
 }
 
@@ -172,12 +197,16 @@ pub struct RequirementExport {
     /// The language the title and texts are in: the edition's, or the
     /// source language where the translation is missing.
     pub text_lang: String,
-    /// The canonical page of the requirement, site-relative, with its anchor.
+    /// The canonical page of the requirement, with its anchor.
+    #[schemars(extend("format" = "uri-reference"))]
     pub url: String,
-    /// This requirement's own JSON file, site-relative.
-    pub json: String,
-    /// The requirement's history page (every version of it), site-relative.
+    /// The requirement's history page (every version of it).
+    #[schemars(extend("format" = "uri-reference"))]
     pub history: Option<String>,
+    /// The requirement's history as data: its ID, status, change and text
+    /// in every version.
+    #[schemars(extend("format" = "uri-reference"))]
+    pub history_json: Option<String>,
     /// Its IDs in earlier versions, newest first (following renumberings).
     pub earlier_ids: Vec<VersionedId>,
     /// The fingerprint of the source-language text now.
@@ -186,51 +215,16 @@ pub struct RequirementExport {
     /// `outdated` (translated from an earlier text) or `missing` (not
     /// translated; the source text is given). Absent in the source language.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<TranslationStatus>,
+    pub translation_status: Option<TranslationStatus>,
     /// In a translation: the fingerprint of the source-language text the
     /// translation was made from (equal to `fingerprint` when current).
     /// Absent when missing, and in the source language.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub translated_from_fingerprint: Option<String>,
     /// For an outdated translation: the version (and ID) whose source text
     /// the translation was made from, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_from: Option<VersionedId>,
-}
-
-/// `api/<lang>/<version>/requirements/<id>.json`: one requirement.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct RequirementFile {
-    /// The schema this file follows.
-    #[serde(rename = "$schema")]
-    pub schema: String,
-    /// The export format's version.
-    pub format_version: &'static str,
-    /// The standard's short title.
-    pub standard: String,
-    /// The version's ID.
-    pub version: String,
-    /// The edition's language.
-    pub lang: String,
-    /// The whole edition as data, site-relative.
-    pub edition: String,
-    /// The requirement.
-    pub requirement: RequirementExport,
-}
-
-impl RequirementFile {
-    /// The file of requirement `r` of `edition`.
-    pub fn new(edition: &EditionExport, r: &RequirementExport) -> Self {
-        RequirementFile {
-            schema: schema_url("requirement"),
-            format_version: FORMAT_VERSION,
-            standard: edition.standard.clone(),
-            version: edition.version.id.clone(),
-            lang: edition.lang.clone(),
-            edition: edition.json.clone(),
-            requirement: r.clone(),
-        }
-    }
 }
 
 /// The requirement lineages of a project and their index, for history links.
@@ -250,6 +244,7 @@ fn join(pieces: &[&str]) -> String {
 pub fn edition(
     project: &Project,
     history: &History,
+    links: &Links,
     localizer: &Localizer,
     language: &Language,
     version: &Version,
@@ -258,13 +253,15 @@ pub fn edition(
     let source = project.standard.source_language.as_str();
     let is_source = localizer.is_source();
     let index = version.requirement_index();
+    let file = urls::edition_json(code, &version.id);
+    let href = |to: &str| links.href(&file, to);
     let resolve = |id: &str| {
         let id = if index.contains_key(id) {
             Some(id)
         } else {
             crate::diff::id_in_version(history.lineages, &version.id, id)
         };
-        id.and_then(|id| index.get(id).map(|slug| urls::site_path(&urls::requirement(code, &version.id, slug, id))))
+        id.and_then(|id| index.get(id).map(|slug| href(&urls::requirement(code, &version.id, slug, id))))
     };
     let html = |text: &str| if text.is_empty() { String::new() } else { markdown::to_html(text, &resolve) };
 
@@ -294,7 +291,7 @@ pub fn edition(
                     let section = SectionExport {
                         anchor: s.anchor.clone(),
                         title: title.to_owned(),
-                        url: format!("{}#{}", urls::site_path(&page), s.anchor),
+                        url: href(&format!("{page}#{}", s.anchor)),
                         text: String::new(),
                         html: String::new(),
                         requirements: Vec::new(),
@@ -307,7 +304,7 @@ pub fn edition(
                     if let Some((section, _)) = sections.last_mut() {
                         section.requirements.push(r.id.clone());
                     }
-                    requirements.push(requirement(project, history, code, source, version, chapter, &local, &html));
+                    requirements.push(requirement(project, history, &href, code, version, chapter, &local, &html));
                     all_local.push(local);
                 }
             }
@@ -318,8 +315,8 @@ pub fn edition(
             title: lch.title().to_owned(),
             kind: chapter.kind,
             module: chapter.module.clone(),
-            url: urls::site_path(&page),
-            status: (!is_source).then_some(lch.status),
+            url: href(&page),
+            translation_status: (!is_source).then_some(lch.status),
             html: html(&intro),
             text: intro,
             sections: sections
@@ -348,10 +345,12 @@ pub fn edition(
         lang: code.to_owned(),
         dir: language.dir,
         source_language: source.to_owned(),
-        html: urls::site_path(&urls::edition_dir(code, &version.id)),
-        json: urls::site_path(&urls::edition_json(code, &version.id)),
-        csv: urls::site_path(&urls::edition_csv(code, &version.id)),
-        status: urls::site_path(&urls::status_json(code, &version.id)),
+        html: href(&urls::edition_home(code, &version.id)),
+        json: href(&file),
+        csv: href(&urls::edition_csv(code, &version.id)),
+        status_json: href(&urls::status_json(code, &version.id)),
+        vocabulary: href(&urls::vocabulary_json(code)),
+        amendments: super::history::has_amendments(project, version).then(|| href(&urls::amendments_json(&version.id))),
         coverage: Coverage::of(&all_local),
         chapters,
         requirements,
@@ -363,14 +362,15 @@ pub fn edition(
 fn requirement(
     project: &Project,
     history: &History,
+    href: &dyn Fn(&str) -> String,
     code: &str,
-    source: &str,
     version: &Version,
     chapter: &Chapter,
     local: &LocalRequirement,
     html: &dyn Fn(&str) -> String,
 ) -> RequirementExport {
     let r = local.source;
+    let source = project.standard.source_language.as_str();
     let is_source = code == source;
     let key = (version.id.clone(), r.id.clone());
     RequirementExport {
@@ -385,17 +385,17 @@ fn requirement(
         guidance_html: local.guidance().map(|g| html(g.trim())),
         metadata: MetadataExport::of(&r.meta),
         text_lang: if local.is_fallback() { source } else { code }.to_owned(),
-        url: urls::site_path(&urls::requirement(code, &version.id, &chapter.slug, &r.id)),
-        json: urls::site_path(&urls::requirement_json(code, &version.id, &r.id)),
-        history: history.index.get(&key).map(|&i| urls::site_path(&urls::history(code, &history.lineages[i].name))),
+        url: href(&urls::requirement(code, &version.id, &chapter.slug, &r.id)),
+        history: history.index.get(&key).map(|&i| href(&urls::history(code, &history.lineages[i].name))),
+        history_json: history.index.get(&key).map(|&i| href(&urls::history_json(code, &history.lineages[i].name))),
         earlier_ids: project
             .earlier_ids(&version.id, &r.id)
             .into_iter()
             .map(|(version, id)| VersionedId { version, id })
             .collect(),
         fingerprint: local.fingerprint.clone(),
-        status: (!is_source).then_some(local.status),
-        source: if is_source { None } else { local.translation.map(|t| t.source.clone()) },
+        translation_status: (!is_source).then_some(local.status),
+        translated_from_fingerprint: if is_source { None } else { local.translation.map(|t| t.source.clone()) },
         translated_from: if local.status != TranslationStatus::Outdated {
             None
         } else {

@@ -8,8 +8,9 @@
 //! requirement of one version unambiguously.
 //!
 //! - `id`s are the requirements' canonical pages (source language, with
-//!   anchor): absolute when the standard sets `base_url`, else site-relative
-//!   (JSON-LD resolves them against the catalogue's own URL).
+//!   anchor): absolute when the standard sets `base_url`, else relative to
+//!   the catalogue (JSON-LD resolves them against the catalogue's own URL,
+//!   as every other export's references).
 //! - OECD Annex II alignment, where a requirement's `oecd` metadata declares
 //!   it: the criterion's `oecdAnnexII` lists the risks (an `id` within the OECD
 //!   Due Diligence Guidance, the code of the sources and the risk's name) and
@@ -28,7 +29,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{FORMAT_VERSION, schema_url};
+use super::{FORMAT_VERSION, Links, schema_url};
 use crate::markdown;
 use crate::model::*;
 use crate::urls;
@@ -45,6 +46,7 @@ pub struct CriteriaCatalogue {
     pub context: Value,
     /// The schema this file follows.
     #[serde(rename = "$schema")]
+    #[schemars(extend("format" = "uri-reference"))]
     pub schema: String,
     /// The export format's version.
     pub format_version: &'static str,
@@ -52,6 +54,7 @@ pub struct CriteriaCatalogue {
     #[serde(rename = "type")]
     pub kind: Vec<&'static str>,
     /// This catalogue's URI.
+    #[schemars(extend("format" = "uri-reference"))]
     pub id: String,
     /// The conformity scheme: this version of the standard.
     pub scheme: Scheme,
@@ -70,6 +73,7 @@ pub struct Scheme {
     #[serde(rename = "type")]
     pub kind: Vec<&'static str>,
     /// The version's home page in the source language.
+    #[schemars(extend("format" = "uri-reference"))]
     pub id: String,
     /// The standard's short title.
     pub name: String,
@@ -121,6 +125,7 @@ pub struct Criterion {
     #[serde(rename = "type")]
     pub kind: Vec<&'static str>,
     /// Its URI: the page (and anchor) where it is published.
+    #[schemars(extend("format" = "uri-reference"))]
     pub id: String,
     /// Its identifier in the Code: a module number, a section heading's
     /// anchor, or a requirement ID.
@@ -224,10 +229,10 @@ fn tags(meta: &RequirementMeta) -> Vec<String> {
 }
 
 /// The criteria catalogue of `version`, in the source language.
-pub fn catalogue(project: &Project, version: &Version) -> CriteriaCatalogue {
-    let base = project.standard.base_url.trim_end_matches('/');
+pub fn catalogue(project: &Project, links: &Links, version: &Version) -> CriteriaCatalogue {
     let lang = project.standard.source_language.as_str();
-    let uri = |path: &str| format!("{base}{}", urls::site_path(path));
+    let file = urls::criteria_jsonld(&version.id);
+    let uri = |path: &str| links.href(&file, path);
     let status = match version.status {
         Status::Current => "active",
         Status::Superseded => "deprecated",
@@ -321,7 +326,7 @@ pub fn catalogue(project: &Project, version: &Version) -> CriteriaCatalogue {
         id: uri(&urls::criteria_jsonld(&version.id)),
         scheme: Scheme {
             kind: vec!["ConformityScheme"],
-            id: uri(&urls::edition_dir(lang, &version.id)),
+            id: uri(&urls::edition_home(lang, &version.id)),
             name: project.standard.title.clone(),
             description: project.standard.full_title.clone(),
             version: version.id.clone(),

@@ -3,8 +3,14 @@
 //! published as `api/schema/<name>.schema.json`.
 //!
 //! The schemas describe every field, and allow fields they do not name: a
-//! program validating with the schema of format version 1.x keeps working
-//! when a later 1.x adds fields.
+//! program validating with the schema of format version 2.x keeps working
+//! when a later 2.x adds fields. The vocabularies a new version of the Code
+//! may extend (roles, commodities, OECD risks) are open strings, checked
+//! against the vocabulary export instead. Every reference is marked
+//! `"format": "uri-reference"`, so a program can find them all. Each schema
+//! has an `$id`: its address when the build knows its base URL, else a
+//! URN naming the export and the format version
+//! (`urn:craftpub:schema:2.0:edition`).
 
 use std::collections::BTreeMap;
 
@@ -13,13 +19,16 @@ use schemars::{JsonSchema, Schema};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::edition::{EditionExport, RequirementFile};
+use super::edition::EditionExport;
+use super::history::{AmendmentsExport, HistoryExport};
 use super::jsonld::CriteriaCatalogue;
 use super::status::StatusExport;
-use super::{ApiIndex, DiffExport, FORMAT_VERSION};
+use super::vocabulary::VocabularyExport;
+use super::{ApiIndex, DiffExport, FORMAT_VERSION, Links};
 
 /// The names of the exports that have a schema, sorted.
-pub const NAMES: [&str; 7] = ["criteria", "diff", "edition", "index", "requirement", "search", "status"];
+pub const NAMES: [&str; 9] =
+    ["amendments", "criteria", "diff", "edition", "history", "index", "search", "status", "vocabulary"];
 
 /// An edition's search data, as `<lang>/<version>/search-index.json` holds
 /// it (and `search-index.js` assigns it to `window.craftpubSearch`).
@@ -35,6 +44,7 @@ pub struct SearchData {
     pub format_version: String,
     /// The schema this file follows.
     #[serde(rename = "$schema")]
+    #[schemars(extend("format" = "uri-reference"))]
     pub schema: String,
     /// The indexed fields and their boosts.
     pub fields: BTreeMap<String, f64>,
@@ -51,7 +61,8 @@ pub struct SearchDocument {
     pub t: String,
     /// The requirement ID; empty for sections and chapters.
     pub i: String,
-    /// The URL, relative to the edition's folder.
+    /// The URL, relative to the edition's folder (where this file is).
+    #[schemars(extend("format" = "uri-reference"))]
     pub u: String,
     /// The text a result's snippet is cut from.
     pub x: String,
@@ -76,10 +87,19 @@ pub struct LunrIndex {
     pub pipeline: Vec<String>,
 }
 
-/// The schema of `T` for serialised data, with a title and a description;
-/// it requires `$schema` to name it and `format_version` to be
+/// The `$id` of the schema named `name`.
+pub fn schema_id(links: &Links, name: &str) -> String {
+    if links.base().is_empty() {
+        format!("urn:craftpub:schema:{FORMAT_VERSION}:{name}")
+    } else {
+        links.href("", &crate::urls::schema(name))
+    }
+}
+
+/// The schema of `T` for serialised data, with an `$id`, a title and a
+/// description; it requires `$schema` to name it and `format_version` to be
 /// [`FORMAT_VERSION`].
-fn schema_for<T: JsonSchema>(name: &str, title: &str, description: &str) -> Schema {
+fn schema_for<T: JsonSchema>(links: &Links, name: &str, title: &str, description: &str) -> Schema {
     let mut schema = SchemaSettings::draft2020_12().for_serialize().into_generator().into_root_schema_for::<T>();
     if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         for (key, value) in [("$schema", super::schema_url(name)), ("format_version", FORMAT_VERSION.to_owned())] {
@@ -88,6 +108,7 @@ fn schema_for<T: JsonSchema>(name: &str, title: &str, description: &str) -> Sche
             }
         }
     }
+    schema.insert("$id".into(), schema_id(links, name).into());
     schema.insert("title".into(), title.into());
     schema.insert(
         "description".into(),
@@ -97,11 +118,22 @@ fn schema_for<T: JsonSchema>(name: &str, title: &str, description: &str) -> Sche
 }
 
 /// Every schema, by export name, in the order of [`NAMES`].
-pub fn schemas() -> Vec<(&'static str, Schema)> {
+pub fn schemas(links: &Links) -> Vec<(&'static str, Schema)> {
     vec![
+        (
+            "amendments",
+            schema_for::<AmendmentsExport>(
+                links,
+                "amendments",
+                "Amendment history",
+                "What changed in a version since the previous one, and why: one entry per change with the IDs it \
+                 adds, removes, modifies and renumbers: api/<version>/amendments.json.",
+            ),
+        ),
         (
             "criteria",
             schema_for::<CriteriaCatalogue>(
+                links,
                 "criteria",
                 "CRAFT criteria catalogue",
                 "A version's criteria as JSON-LD, in the shape of the UN Transparency Protocol's Sustainability \
@@ -111,6 +143,7 @@ pub fn schemas() -> Vec<(&'static str, Schema)> {
         (
             "diff",
             schema_for::<DiffExport<'static>>(
+                links,
                 "diff",
                 "Diff between two versions",
                 "Every requirement that changed between two versions, with word operations and the amendment \
@@ -120,6 +153,7 @@ pub fn schemas() -> Vec<(&'static str, Schema)> {
         (
             "edition",
             schema_for::<EditionExport>(
+                links,
                 "edition",
                 "Edition",
                 "One version of the standard in one language: chapters, sections and requirements: \
@@ -127,24 +161,29 @@ pub fn schemas() -> Vec<(&'static str, Schema)> {
             ),
         ),
         (
+            "history",
+            schema_for::<HistoryExport>(
+                links,
+                "history",
+                "Requirement history",
+                "One requirement in every version it is in, as one language shows it (its ID, metadata, change \
+                 and the amendment entries that declare it, and its text where it changed): \
+                 api/<lang>/history/<lineage>.json.",
+            ),
+        ),
+        (
             "index",
             schema_for::<ApiIndex<'static>>(
+                links,
                 "index",
                 "Discovery document",
                 "The entry point for programs, from which every export is reachable: api/index.json.",
             ),
         ),
         (
-            "requirement",
-            schema_for::<RequirementFile>(
-                "requirement",
-                "Requirement",
-                "One requirement of an edition: api/<lang>/<version>/requirements/<id>.json.",
-            ),
-        ),
-        (
             "search",
             schema_for::<SearchData>(
+                links,
                 "search",
                 "Search data",
                 "An edition's search documents and lunr index: <lang>/<version>/search-index.json.",
@@ -153,10 +192,20 @@ pub fn schemas() -> Vec<(&'static str, Schema)> {
         (
             "status",
             schema_for::<StatusExport>(
+                links,
                 "status",
                 "Translation status",
                 "An edition's translation coverage, and its outdated and missing requirements: \
                  api/<lang>/<version>/status.json.",
+            ),
+        ),
+        (
+            "vocabulary",
+            schema_for::<VocabularyExport>(
+                links,
+                "vocabulary",
+                "Vocabulary",
+                "Every code the exports use, with its label in one language: api/<lang>/vocabulary.json.",
             ),
         ),
     ]
@@ -168,9 +217,11 @@ mod tests {
 
     #[test]
     fn every_name_has_its_schema() {
-        let names: Vec<&str> = schemas().iter().map(|(n, _)| *n).collect();
+        let links = Links::default();
+        let names: Vec<&str> = schemas(&links).iter().map(|(n, _)| *n).collect();
         assert_eq!(names, NAMES);
-        for (_, schema) in schemas() {
+        for (name, schema) in schemas(&links) {
+            assert_eq!(schema.get("$id").and_then(Value::as_str), Some(schema_id(&links, name).as_str()));
             assert_eq!(
                 schema.get("$schema").and_then(Value::as_str),
                 Some("https://json-schema.org/draft/2020-12/schema")

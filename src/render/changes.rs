@@ -206,7 +206,9 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
     ctx.insert("json_href", &urls::diff_json(code, &from.id, &to.id));
     ctx.insert("language_links", &lc.language_links(&|l| urls::diff_page(l, &from.id, &to.id)));
     files.insert(page.clone(), lc.render("diff.html", &page, &ctx)?);
-    files.insert(urls::diff_json(code, &from.id, &to.id), crate::api::diff_json(&d, code).into());
+    let history = crate::api::edition::History { lineages: &lc.site.lineages, index: &lc.site.lineage_index };
+    let json = crate::api::diff_json(lc.project, &history, &lc.localizer, &d, code);
+    files.insert(urls::diff_json(code, &from.id, &to.id), json.into());
     Ok(())
 }
 

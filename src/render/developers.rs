@@ -148,7 +148,9 @@ fn csv_example(files: &SiteFiles, path: &str, rows: usize) -> String {
 pub struct Examples {
     version: String,
     edition: String,
-    requirement: String,
+    history: String,
+    vocabulary: String,
+    amendments: Option<String>,
     csv: String,
     status: String,
     diff: Option<String>,
@@ -164,11 +166,16 @@ impl Examples {
         let code = source.code.as_str();
         // A translation shows the translation fields; the source language when there is none.
         let translation = languages.get(1).map_or(code, |l| l.code.as_str());
-        let example_req = version.requirements().next().map(|(_, r)| r.id.clone()).unwrap_or_default();
+        // The history of the first requirement that has more than one version, else of the first one.
+        let (lineages, _) = crate::diff::lineages(project);
+        let lineage = lineages.iter().find(|l| l.steps.len() > 1).or(lineages.first());
+        let amendments = project.versions.iter().rev().find(|v| api::history::has_amendments(project, v));
         Some(Examples {
             version: version.id.clone(),
             edition: urls::edition_json(code, &version.id),
-            requirement: urls::requirement_json(translation, &version.id, &example_req),
+            history: lineage.map(|l| urls::history_json(translation, &l.name)).unwrap_or_default(),
+            vocabulary: urls::vocabulary_json(translation),
+            amendments: amendments.map(|v| urls::amendments_json(&v.id)),
             csv: urls::edition_csv(code, &version.id),
             status: urls::status_json(translation, &version.id),
             diff: site_pairs.first().map(|(from, to)| urls::diff_json(code, from, to)),
@@ -180,9 +187,10 @@ impl Examples {
     /// Whether the file at `path` is one the page cuts an example from
     /// (`api/index.json` aside, which is always kept).
     pub fn wants(&self, path: &str) -> bool {
-        [&self.edition, &self.requirement, &self.csv, &self.status, &self.criteria, &self.search]
+        [&self.edition, &self.history, &self.vocabulary, &self.csv, &self.status, &self.criteria, &self.search]
             .into_iter()
             .chain(self.diff.as_ref())
+            .chain(self.amendments.as_ref())
             .any(|p| p == path)
     }
 }
@@ -207,7 +215,9 @@ pub fn render(
     let examples = json!({
         "index": { "path": urls::API_INDEX, "example": json_example(sources, urls::API_INDEX, 1) },
         "edition": { "path": link(&paths.edition), "example": json_example(sources, &paths.edition, 1) },
-        "requirement": { "path": link(&paths.requirement), "example": json_example(sources, &paths.requirement, 2) },
+        "history": { "path": link(&paths.history), "example": json_example(sources, &paths.history, 2) },
+        "vocabulary": { "path": link(&paths.vocabulary), "example": json_example(sources, &paths.vocabulary, 2) },
+        "amendments": { "path": paths.amendments.as_deref().and_then(link), "example": paths.amendments.as_deref().map(|d| json_example(sources, d, 1)).unwrap_or_default() },
         "csv": { "path": link(&paths.csv), "example": csv_example(sources, &paths.csv, 2) },
         "status": { "path": link(&paths.status), "example": json_example(sources, &paths.status, 2) },
         "diff": { "path": paths.diff.as_deref().and_then(link), "example": paths.diff.as_deref().map(|d| json_example(sources, d, 1)).unwrap_or_default() },

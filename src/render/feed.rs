@@ -38,13 +38,17 @@ fn timestamp(date: &str) -> String {
     format!("{date}T00:00:00Z")
 }
 
+/// The `scheme` of the category that names a version entry's version (its
+/// `term`), so a program reads the version without parsing the title.
+pub const VERSION_SCHEME: &str = "urn:craftpub:version";
+
 /// Renders the feed of `lc`'s language.
 pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
     let project = lc.project;
     let code = lc.code();
     let source = project.standard.source_language.as_str();
     let t = &lc.strings;
-    let ui = |k: &str| super::fallback::strip(t["ui"][k].as_str().unwrap_or(k)).into_owned();
+    let ui = |k: &str| crate::localize::fallback::strip(t["ui"][k].as_str().unwrap_or(k)).into_owned();
     let feed = urls::feed(code);
     let link = |target: &str| {
         super::meta::absolute(project, target).unwrap_or_else(|| format!("{}{target}", urls::to_root(&feed)))
@@ -76,7 +80,7 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
 
     for v in versions {
         let when = timestamp(&v.date);
-        let status = super::fallback::strip(t["status"][v.status.as_str()].as_str().unwrap_or(v.status.as_str()));
+        let status = crate::localize::fallback::strip(t["status"][v.status.as_str()].as_str().unwrap_or(v.status.as_str()));
         let count = v.requirements().count();
         out.push_str("<entry>\n");
         out.push_str(&format!("<id>{}</id>\n", name(&["version", &v.id])));
@@ -86,7 +90,12 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
             "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             xml(&link(&urls::edition_home(code, &v.id)))
         ));
+        out.push_str(&format!(
+            "<link rel=\"alternate\" type=\"application/json\" href=\"{}\"/>\n",
+            xml(&link(&urls::edition_json(code, &v.id)))
+        ));
         out.push_str("<category term=\"version\"/>\n");
+        out.push_str(&format!("<category scheme=\"{VERSION_SCHEME}\" term=\"{}\"/>\n", xml(&v.id)));
         out.push_str(&format!(
             "<summary>{} {} · {} · {count} {}</summary>\n",
             xml(&ui("released")),

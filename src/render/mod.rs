@@ -19,6 +19,7 @@ use crate::api::edition::History;
 use crate::diagnostics::Diagnostics;
 use crate::diff;
 use crate::load::{parse_toml, read_source};
+use crate::localize::fallback;
 use crate::localize::{Coverage, LocalChapter, LocalRequirement, Localizer, TranslationStatus};
 use crate::markdown;
 use crate::model::*;
@@ -237,7 +238,6 @@ fn merge_strings(base: &mut Value, over: &Value) {
 
 mod changes;
 pub mod developers;
-mod fallback;
 mod feed;
 mod links;
 mod meta;
@@ -354,6 +354,12 @@ impl<'a> LangContext<'a> {
             Some(lang) => fallback::resolve(html, lang),
             None => html,
         }))
+    }
+
+    /// The language's interface strings, the English ones it lacks marked
+    /// (see [`fallback`]).
+    pub fn strings(&self) -> &Value {
+        &self.strings
     }
 
     /// The search pipeline of the language, from its `search` setting.

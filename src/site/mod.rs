@@ -78,6 +78,9 @@ pub enum PartKind {
     Diff,
     /// A language's requirement histories and translation status page.
     Histories,
+    /// A language's exports that span every version: one history per
+    /// requirement lineage, the vocabulary's labels.
+    LanguageExports,
     /// A language's Atom feed.
     Feed,
     /// A language's `latest/` redirects.
@@ -165,6 +168,13 @@ pub const PARTS: &[Part] = &[
         sources: Sources::Standard,
         after: &[],
     },
+    Part {
+        kind: PartKind::LanguageExports,
+        name: "language exports",
+        scope: Scope::Language,
+        sources: Sources::Standard,
+        after: &[],
+    },
     Part { kind: PartKind::Feed, name: "feed", scope: Scope::Language, sources: Sources::Always, after: &[] },
     Part { kind: PartKind::Redirects, name: "redirects", scope: Scope::Language, sources: Sources::Always, after: &[] },
     Part { kind: PartKind::FrontPages, name: "front pages", scope: Scope::Site, sources: Sources::Always, after: &[] },
@@ -180,7 +190,7 @@ pub const PARTS: &[Part] = &[
         name: "site exports",
         scope: Scope::Site,
         sources: Sources::Always,
-        after: &[PartKind::EditionPages],
+        after: &[PartKind::EditionPages, PartKind::EditionExports, PartKind::Diff, PartKind::LanguageExports],
     },
     Part {
         kind: PartKind::Developers,
@@ -203,6 +213,7 @@ pub const PARTS: &[Part] = &[
             PartKind::Download,
             PartKind::Diff,
             PartKind::Histories,
+            PartKind::LanguageExports,
             PartKind::Feed,
             PartKind::Redirects,
             PartKind::FrontPages,
@@ -415,6 +426,8 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                 files.files.iter().filter(|(p, _)| keep.wants(p)).map(|(p, b)| (p.clone(), b.clone())).collect();
             made.paths = files.files.keys().cloned().collect();
             made.coverage = files.coverage;
+            // The index's content hash covers every export, made or reused.
+            exports.record(&files.files);
             emit(files.files)?;
             Ok(made)
         })
@@ -498,6 +511,11 @@ fn render_language(run: &LanguageRun, statics: &SiteFiles) -> Result<LanguageOut
                         .map(|p| {
                             run.part(p.kind, Unit::Language, &|| match p.kind {
                                 PartKind::Histories => render::histories(lc).map(Output::files),
+                                PartKind::LanguageExports => {
+                                    let mut files = SiteFiles::new();
+                                    run.exports.add_language(project, &lc.localizer, &lc.language, lc.strings(), &mut files);
+                                    Ok(Output::files(files))
+                                }
                                 PartKind::Feed => Ok(Output::files(render::feed(lc))),
                                 PartKind::Redirects => render::redirects(lc).map(Output::files),
                                 other => unreachable!("{other:?} is not a language part"),
@@ -543,6 +561,7 @@ mod tests {
         PartKind::Download,
         PartKind::Diff,
         PartKind::Histories,
+        PartKind::LanguageExports,
         PartKind::Feed,
         PartKind::Redirects,
         PartKind::FrontPages,

@@ -16,7 +16,9 @@ await run(dir, async (browser, site) => {
   check(page.url().endsWith('/developers.html'), `the front page leads to the developers' page (${page.url()})`);
   check((await page.locator('h1').textContent()) === 'Data for developers', 'its heading');
   const examples = await page.locator('pre code').allTextContents();
-  check(examples.length === 8 && examples.every((e) => e.trim().length > 40), `eight examples shown (${examples.length})`);
+  // Ten exports, the one-line join of a reference and the role filter.
+  check(examples.length === 12 && examples.every((e) => e.trim().length > 40), `twelve examples shown (${examples.length})`);
+  check(examples.some((e) => e.includes('new URL(entry.json, indexUrl)')), 'the join in JavaScript is shown');
   for (const e of examples.filter((x) => x.trim().startsWith('{'))) {
     check(e.includes('"$schema"'), `an example names its schema: ${(e.match(/"\$schema": "([^"]+)"/) || [])[1]}`);
   }
@@ -34,6 +36,15 @@ await run(dir, async (browser, site) => {
       try { JSON.parse(await resp.text()); } catch { parsed = false; }
     }
     check(ok && parsed, `${href.slice(site.url.length)} answers`);
+  }
+
+  // The join the page shows works: every edition's JSON, resolved against
+  // the index's address, answers.
+  const indexUrl = new URL('api/index.json', site.url).href;
+  const index = await (await page.request.get(indexUrl)).json();
+  for (const entry of index.editions) {
+    const resp = await page.request.get(new URL(entry.json, indexUrl).href);
+    check(resp.status() === 200 && (await resp.json()).lang === entry.lang, `${entry.json} resolves against the index`);
   }
 
   // An edition's home links its CSV and JSON.
