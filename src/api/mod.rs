@@ -340,6 +340,9 @@ pub struct DiffEntry<'a> {
     pub guidance: &'a [crate::diff::WordOp],
     /// Metadata changes.
     pub metadata: &'a [crate::diff::MetaChange],
+    /// The overall effect of the metadata changes on what the requirement
+    /// demands (stricter, looser, mixed or neutral); null when no metadata changed.
+    pub effect: Option<crate::diff::Effect>,
     /// The amendment entries (with rationale) that declare the change.
     pub amendments: &'a [crate::diff::AmendmentRef],
 }
@@ -367,6 +370,7 @@ pub fn diff_json(d: &crate::diff::VersionDiff, lang: &str) -> Vec<u8> {
                 body: &c.body_ops,
                 guidance: &c.guidance_ops,
                 metadata: &c.meta,
+                effect: c.effect,
                 amendments: &c.amendments,
             })
             .collect(),
