@@ -15,16 +15,210 @@ use crate::model::*;
 
 /// Runs every cross-file check on `project`.
 pub fn check_project(root: &Path, project: &Project, diags: &mut Diagnostics) {
+    check_structure(root, project, diags);
+    // Comparing versions is only meaningful once each one is sound.
+    let sound = !diags.has_errors();
+    check_drafts(project, diags);
+    check_rationales(project, diags);
+    if sound {
+        check_amendment_coverage(project, diags);
+    }
+}
+
+/// The checks that make each version sound on its own: one current
+/// version, existing previous versions, unique and well-placed IDs,
+/// cross-references, and amendment entries that name existing requirements.
+/// `craftpub amend` needs these to pass before it compares versions.
+pub fn check_structure(root: &Path, project: &Project, diags: &mut Diagnostics) {
     check_versions(root, project, diags);
     for version in &project.versions {
         check_requirement_ids(version, diags);
         check_cross_references(version, diags);
         check_amendments(project, version, diags);
     }
-    if !diags.has_errors() {
-        // Comparing versions is only meaningful once each one is sound.
-        check_amendment_coverage(project, diags);
+}
+
+/// The rule for drafts, as `craftpub version new` and `craftpub check` state it.
+pub const DRAFT_RULE: &str = "drafts form one line after the current version: each draft revises the current \
+version or another draft, no two drafts revise the same version, and a released version never revises a draft \
+(so drafts are released in order)";
+
+/// The 1-based line where `key = ...` starts in a version's version.toml, or 0.
+fn key_line(v: &Version, key: &str) -> usize {
+    let text = std::fs::read_to_string(version_file(v)).unwrap_or_default();
+    text.lines()
+        .position(|l| l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')))
+        .map_or(0, |i| i + 1)
+}
+
+/// Several drafts: see [`DRAFT_RULE`]. Two drafts that revise the same
+/// version would fork every requirement's history.
+pub fn check_drafts(project: &Project, diags: &mut Diagnostics) {
+    let mut revising: BTreeMap<&str, &Version> = BTreeMap::new();
+    for v in &project.versions {
+        let Some(prev) = v.previous.as_deref().and_then(|p| project.version(p)) else { continue };
+        if v.status == Status::Draft {
+            if prev.status == Status::Superseded {
+                diags.error(
+                    &version_file(v),
+                    key_line(v, "previous"),
+                    format!("draft {} revises {}, which is superseded: {DRAFT_RULE}", v.id, prev.id),
+                    format!(
+                        "set previous to the current version{} or to the draft this one follows",
+                        project.latest().map(|l| format!(" (\"{}\")", l.id)).unwrap_or_default()
+                    ),
+                );
+            }
+            if let Some(first) = revising.insert(&prev.id, v) {
+                diags.error(
+                    &version_file(v),
+                    key_line(v, "previous"),
+                    format!("drafts {} and {} both revise {}: {DRAFT_RULE}", first.id, v.id, prev.id),
+                    format!(
+                        "set previous = \"{}\" in {}/version.toml to follow the other draft, or remove one of the drafts",
+                        first.id, v.id
+                    ),
+                );
+            }
+        } else if prev.status == Status::Draft {
+            diags.error(
+                &version_file(v),
+                key_line(v, "status"),
+                format!("version {} is released but revises draft {}: {DRAFT_RULE}", v.id, prev.id),
+                format!("release {} first (craftpub version release {}), or set status = \"draft\"", prev.id, prev.id),
+            );
+        }
     }
+}
+
+/// Every amendment entry gives a rationale: an empty one (as `craftpub
+/// amend` leaves it) is an error naming the entry.
+pub fn check_rationales(project: &Project, diags: &mut Diagnostics) {
+    for v in &project.versions {
+        let Some(file) = &v.amendments_file else { continue };
+        for a in v.amendments.iter().filter(|a| a.rationale.trim().is_empty()) {
+            diags.error(
+                file,
+                a.rationale_line,
+                format!("amendment \"{}\" ({}) has no rationale", a.id, a.title),
+                "write why the change was made: rationale = \"\"\"...\"\"\"",
+            );
+        }
+    }
+}
+
+/// How similar (see [`crate::diff::similarity`]) the texts of a removed and
+/// an added requirement must be for the pair to count as a renumbering.
+pub const RENUMBER_SIMILARITY: f32 = 0.8;
+
+/// A change between a version and its previous one that no amendment entry declares.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Undeclared {
+    /// `added`, `removed`, `modified` or `renumbered` (a likely renumbering:
+    /// a removal and an addition of nearly the same text).
+    pub change: ChangeKind,
+    /// The ID in the version (absent for a removal).
+    pub id: Option<String>,
+    /// The ID in the previous version (absent for an addition).
+    pub old_id: Option<String>,
+    /// The module: the first number of the ID (the new one where there is one).
+    pub module: String,
+    /// What changed, for people: "text", or each metadata change with its effect.
+    pub detail: String,
+}
+
+/// The text two requirements are compared on to find renumberings.
+fn renumber_text(r: &Requirement) -> String {
+    format!("{}\n{}", r.title, r.body)
+}
+
+/// The changes from `version`'s previous version that its amendment history
+/// does not declare yet, in the diff's order, with likely renumberings
+/// proposed (what `craftpub amend` writes, and the check asks for).
+pub fn undeclared_changes(project: &Project, version: &Version) -> Vec<Undeclared> {
+    let Some(previous) = version.previous.as_deref().and_then(|p| project.version(p)) else { return Vec::new() };
+    let diff = crate::diff::compare(project, previous, version);
+    let named = |list: fn(&Amendment) -> &Vec<String>, id: &str| {
+        version.amendments.iter().any(|a| list(a).iter().any(|x| x == id))
+    };
+    let mut out = Vec::new();
+    for c in &diff.changes {
+        let detail = if c.text_changed && c.change != ChangeKind::Added && c.change != ChangeKind::Removed {
+            let mut d = vec!["text".to_owned()];
+            d.extend(c.meta.iter().map(|m| format!("{} {} -> {} ({})", m.field, m.old, m.new, m.effect.as_str())));
+            d.join("; ")
+        } else {
+            c.meta
+                .iter()
+                .map(|m| format!("{} {} -> {} ({})", m.field, m.old, m.new, m.effect.as_str()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let undeclared = match c.change {
+            ChangeKind::Added => c.id.as_deref().is_some_and(|id| !named(|a| &a.added, id)),
+            ChangeKind::Removed => c.old_id.as_deref().is_some_and(|id| !named(|a| &a.removed, id)),
+            ChangeKind::Modified => c.id.as_deref().is_some_and(|id| !named(|a| &a.modified, id)),
+            ChangeKind::Renumbered | ChangeKind::Unchanged => false,
+        };
+        if undeclared {
+            out.push(Undeclared {
+                change: c.change,
+                id: c.id.clone(),
+                old_id: c.old_id.clone(),
+                module: c.module.clone(),
+                detail,
+            });
+        }
+    }
+    // Likely renumberings: the most similar pairs first, each requirement in one pair.
+    let mut pairs = Vec::new();
+    for (ai, a) in out.iter().enumerate().filter(|(_, u)| u.change == ChangeKind::Added) {
+        let Some((_, new)) = a.id.as_deref().and_then(|id| version.requirement(id)) else { continue };
+        for (ri, r) in out.iter().enumerate().filter(|(_, u)| u.change == ChangeKind::Removed) {
+            let Some((_, old)) = r.old_id.as_deref().and_then(|id| previous.requirement(id)) else { continue };
+            let sim = crate::diff::similarity(&renumber_text(old), &renumber_text(new));
+            if sim >= RENUMBER_SIMILARITY {
+                pairs.push((std::cmp::Reverse((sim * 1e6) as u64), ai, ri));
+            }
+        }
+    }
+    pairs.sort();
+    let mut used = BTreeSet::new();
+    let mut renumbered = Vec::new();
+    for (_, ai, ri) in pairs {
+        if used.contains(&ai) || used.contains(&ri) {
+            continue;
+        }
+        used.insert(ai);
+        used.insert(ri);
+        let (new_id, old_id) = (out[ai].id.clone(), out[ri].old_id.clone());
+        let text_changed = match (
+            new_id.as_deref().and_then(|i| version.requirement(i)),
+            old_id.as_deref().and_then(|i| previous.requirement(i)),
+        ) {
+            (Some((_, n)), Some((_, o))) => renumber_text(n) != renumber_text(o) || n.guidance != o.guidance,
+            _ => false,
+        };
+        renumbered.push((
+            ai,
+            Undeclared {
+                change: ChangeKind::Renumbered,
+                id: new_id,
+                old_id,
+                module: out[ai].module.clone(),
+                detail: if text_changed { "moved, text changed".into() } else { "moved".into() },
+            },
+        ));
+    }
+    let mut result: Vec<Undeclared> = Vec::new();
+    for (i, u) in out.into_iter().enumerate() {
+        if let Some((_, r)) = renumbered.iter().find(|(ai, _)| *ai == i) {
+            result.push(r.clone());
+        } else if !used.contains(&i) {
+            result.push(u);
+        }
+    }
+    result
 }
 
 fn version_file(v: &Version) -> std::path::PathBuf {
@@ -536,7 +730,7 @@ fn check_version_coverage(project: &Project, version: &Version, diags: &mut Diag
                 &format!("{}\n{}", old.title, old.body),
                 &format!("{}\n{}", new.title, new.body),
             );
-            if sim >= 0.8 {
+            if sim >= RENUMBER_SIMILARITY {
                 diags.error(
                     &new.file,
                     new.line,

@@ -14,6 +14,10 @@ use similar::{Algorithm, DiffOp, TextDiff};
 
 use crate::model::*;
 
+pub mod effect;
+
+pub use effect::Effect;
+
 /// What happened to a requirement between two versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -63,6 +67,8 @@ pub struct MetaChange {
     pub old: String,
     /// Its value after.
     pub new: String,
+    /// What the change does to what the requirement demands (see [`effect`]).
+    pub effect: Effect,
 }
 
 /// A reference to the amendment entry that declares a change.
@@ -103,6 +109,9 @@ pub struct RequirementChange {
     pub guidance_ops: Vec<WordOp>,
     /// Metadata that changed.
     pub meta: Vec<MetaChange>,
+    /// The overall effect of the metadata changes (see [`effect`]); `None`
+    /// when no metadata changed (and for added and removed requirements).
+    pub effect: Option<Effect>,
     /// The amendment entries that declare this change.
     pub amendments: Vec<AmendmentRef>,
     /// Whether the word operations show the source (English) text because
@@ -129,6 +138,17 @@ impl VersionDiff {
             ["added", "removed", "modified", "renumbered", "unchanged"].into_iter().map(|k| (k, 0)).collect();
         for c in &self.changes {
             *counts.entry(c.change.as_str()).or_default() += 1;
+        }
+        counts
+    }
+
+    /// How many requirements became stricter, looser, or mixed (and neutral)
+    /// through their metadata changes.
+    pub fn effect_counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts: BTreeMap<&'static str, usize> =
+            ["stricter", "looser", "mixed", "neutral"].into_iter().map(|k| (k, 0)).collect();
+        for e in self.changes.iter().filter_map(|c| c.effect) {
+            *counts.entry(e.as_str()).or_default() += 1;
         }
         counts
     }
@@ -281,13 +301,32 @@ fn meta_changes(old: &RequirementMeta, new: &RequirementMeta) -> Vec<MetaChange>
         v.iter().map(|x| x.name()).collect::<Vec<_>>().join(", ")
     }
     let fields = [
-        ("applies-to", list(&old.applies_to), list(&new.applies_to)),
-        ("level", old.level.name().to_owned(), new.level.name().to_owned()),
-        ("timeframe", old.timeframe.name().to_owned(), new.timeframe.name().to_owned()),
-        ("oecd", list(&old.oecd), list(&new.oecd)),
-        ("commodities", list(&old.commodities), list(&new.commodities)),
+        (
+            "applies-to",
+            list(&old.applies_to),
+            list(&new.applies_to),
+            effect::of_roles(&old.applies_to, &new.applies_to),
+        ),
+        ("level", old.level.name().to_owned(), new.level.name().to_owned(), effect::of_level(old.level, new.level)),
+        (
+            "timeframe",
+            old.timeframe.name().to_owned(),
+            new.timeframe.name().to_owned(),
+            effect::of_timeframe(old.timeframe, new.timeframe),
+        ),
+        ("oecd", list(&old.oecd), list(&new.oecd), effect::of_oecd()),
+        (
+            "commodities",
+            list(&old.commodities),
+            list(&new.commodities),
+            effect::of_commodities(&old.commodities, &new.commodities),
+        ),
     ];
-    fields.into_iter().filter(|(_, a, b)| a != b).map(|(field, old, new)| MetaChange { field, old, new }).collect()
+    fields
+        .into_iter()
+        .filter(|(_, a, b, _)| a != b)
+        .map(|(field, old, new, effect)| MetaChange { field, old, new, effect })
+        .collect()
 }
 
 /// Maps each requirement ID of `to` to its ID in `from`, following the
@@ -500,6 +539,7 @@ fn localize_change(
             body_ops,
             guidance_ops,
             meta: e.meta.clone(),
+            effect: e.effect,
             amendments: e.amendments.clone(),
             text_in_source_language: stale,
         }
@@ -605,6 +645,7 @@ fn compare_with(
                     .map(|g| WordOp { op: "delete", text: g.trim_end().to_owned() })
                     .collect(),
                 meta: Vec::new(),
+                effect: None,
                 amendments: amendments_for(from, &r.id),
                 text_in_source_language: false,
             });
@@ -631,6 +672,7 @@ fn compare_with(
                     .map(|g| WordOp { op: "insert", text: g.trim_end().to_owned() })
                     .collect(),
                 meta: Vec::new(),
+                effect: None,
                 amendments: amendments_for(to, &r.id),
                 text_in_source_language: false,
             },
@@ -678,6 +720,7 @@ fn compare_with(
                         (None, None) => Vec::new(),
                         (a, b) => diff_or_equal(a.as_deref().unwrap_or(""), b.as_deref().unwrap_or("")),
                     },
+                    effect: (!meta.is_empty()).then(|| Effect::combine(meta.iter().map(|m| m.effect))),
                     meta,
                     amendments: if kind == ChangeKind::Unchanged { Vec::new() } else { amendments_for(to, &r_id) },
                     text_in_source_language: stale,

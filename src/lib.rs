@@ -9,8 +9,11 @@
 //! collected as [`diagnostics`] so that one run reports them all. [`serve`]
 //! runs the same pipeline in memory as a live preview.
 
+pub mod amend;
 pub mod api;
 pub mod check;
+pub mod consultation;
+pub mod cycle;
 pub mod diagnostics;
 pub mod diff;
 pub mod files;

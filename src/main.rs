@@ -111,6 +111,24 @@ enum Command {
         #[arg(long, num_args = 1.., value_name = "ID|CHAPTER")]
         mark_updated: Vec<String>,
     },
+    /// The maintainers' cycle: open the next version as a draft, release a draft.
+    Version {
+        #[command(subcommand)]
+        action: VersionAction,
+    },
+    /// Append an entry to a version's amendments.toml for each change no entry
+    /// declares yet, grouped by module, with likely renumberings proposed;
+    /// their rationales are left for you to write (check fails until then).
+    Amend {
+        /// The version to amend [default: the newest draft].
+        version: Option<String>,
+        /// The project folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Text for people, JSON for programs.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Serve a live preview of the whole site; pages reload when a source is
     /// saved, and show the errors over the page while there are any.
     Serve {
@@ -123,6 +141,44 @@ enum Command {
         /// The port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 8000)]
         port: u16,
+    },
+}
+
+#[derive(Subcommand)]
+enum VersionAction {
+    /// Create standard/ID/ as a draft copied from the current (or given)
+    /// version: status = "draft", previous set, today's date, the chapters
+    /// copied and an amendments.toml that explains its format.
+    New {
+        /// The new version's ID; it must sort after every version there (e.g. 2.2).
+        id: String,
+        /// The version to copy and revise [default: the current version].
+        #[arg(long)]
+        from: Option<String>,
+        /// The day the draft is opened, YYYY-MM-DD [default: today, UTC].
+        #[arg(long)]
+        date: Option<String>,
+        /// The project folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Text for people, JSON for programs.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Release a draft: it becomes current and the former current version
+    /// superseded (refused while craftpub check has errors).
+    Release {
+        /// The draft to release.
+        id: String,
+        /// The release date, YYYY-MM-DD [default: today, UTC].
+        #[arg(long)]
+        date: Option<String>,
+        /// The project folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Text for people, JSON for programs.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -189,6 +245,63 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve { root, bind, port } => serve(root, bind, port),
+        Command::Version { action: VersionAction::New { id, from, date, root, format } } => {
+            cycle_result(craftpub::cycle::new_version(&root, &id, from.as_deref(), date.as_deref()), format, |r| {
+                eprintln!("created  {}: draft {} revising {}, dated {}", r.dir.display(), r.id, r.from, r.date);
+                for f in &r.files {
+                    eprintln!("  {}", f.display());
+                }
+                eprintln!("{}", r.translations);
+                eprintln!("rule for drafts: {}", r.draft_rule);
+                eprintln!(
+                    "next: edit the chapters, run craftpub amend {} to draft the amendment history, write its rationales, then craftpub version release {}",
+                    r.id, r.id
+                );
+            })
+        }
+        Command::Version { action: VersionAction::Release { id, date, root, format } } => {
+            cycle_result(craftpub::cycle::release(&root, &id, date.as_deref()), format, |r| {
+                eprintln!("released {} on {}", r.id, r.date);
+                for f in &r.files {
+                    eprintln!("changed  {}: {}", f.path.display(), f.changes.join(", "));
+                }
+                match &r.latest.0 {
+                    Some(old) => eprintln!("/<lang>/latest/ moves from {old} to {} at the next build", r.latest.1),
+                    None => eprintln!("/<lang>/latest/ is {} from the next build", r.latest.1),
+                }
+                eprintln!(
+                    "feed: a new entry \"{}\" dated {} ({}); the draft's entry, opened {}, stays",
+                    r.feed_entry.title, r.feed_entry.date, r.feed_entry.summary, r.draft_date
+                );
+            })
+        }
+        Command::Amend { version, root, format } => {
+            cycle_result(craftpub::amend::amend(&root, version.as_deref()), format, |r| {
+                if r.entries.is_empty() {
+                    eprintln!(
+                        "nothing to add: every change from {} to {} is declared in {}",
+                        r.previous,
+                        r.version,
+                        r.file.display()
+                    );
+                    return;
+                }
+                let verb = if r.created { "created" } else { "appended to" };
+                eprintln!(
+                    "{verb} {}: {} entr{}",
+                    r.file.display(),
+                    r.entries.len(),
+                    if r.entries.len() == 1 { "y" } else { "ies" }
+                );
+                for e in &r.entries {
+                    eprintln!("  {} ({})", e.id, e.title);
+                    for n in &e.notes {
+                        eprintln!("    {n}");
+                    }
+                }
+                eprintln!("next: write each entry's rationale (craftpub check names those still empty)");
+            })
+        }
         Command::Check { root, format } => {
             let (_, _, diags) = craftpub::check(&root);
             print_diagnostics(&diags, format);
@@ -374,6 +487,44 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints the result of a cycle command: its report (JSON on stdout, or
+/// text by `text`), or its diagnostics; exit 1 for errors in the sources, 2
+/// for a command that cannot be done as asked.
+fn cycle_result<T: serde::Serialize>(
+    result: Result<T, craftpub::cycle::CycleError>,
+    format: Format,
+    text: impl FnOnce(&T),
+) -> ExitCode {
+    use craftpub::cycle::CycleError;
+    match result {
+        Ok(report) => {
+            match format {
+                Format::Json => out!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Text => text(&report),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let check_format = match format {
+                Format::Json => CheckFormat::Json,
+                Format::Text => CheckFormat::Text,
+            };
+            match e.diagnostics() {
+                Some(d) => print_diagnostics(d, check_format),
+                None => eprintln!("error: {e}"),
+            }
+            match e {
+                CycleError::Refused(_) => ExitCode::from(2),
+                CycleError::Sources(_) => {
+                    eprintln!("nothing changed: fix the errors first (craftpub check lists them)");
+                    ExitCode::from(1)
+                }
+                CycleError::Io { .. } => ExitCode::from(1),
+            }
+        }
+    }
+}
+
 /// `craftpub serve`: runs until Ctrl-C (SIGINT) or SIGTERM, then exits 0.
 fn serve(root: PathBuf, bind: std::net::IpAddr, port: u16) -> ExitCode {
     use std::io::Write;
@@ -411,6 +562,15 @@ fn diff_text(d: &diff::VersionDiff, colour: bool) -> String {
         out.push_str(&format!(" {n} {kind},"));
     }
     out.pop();
+    let effects: Vec<String> = d
+        .effect_counts()
+        .into_iter()
+        .filter(|(k, n)| *n > 0 && *k != "neutral")
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    if !effects.is_empty() {
+        out.push_str(&format!("; metadata made {}", effects.join(", ")));
+    }
     out.push('\n');
     let mut module = String::new();
     for c in d.changes.iter().filter(|c| c.change != diff::ChangeKind::Unchanged) {
@@ -424,14 +584,16 @@ fn diff_text(d: &diff::VersionDiff, colour: bool) -> String {
             (Some(o), None) => o.clone(),
             _ => String::new(),
         };
+        let effect =
+            c.effect.filter(|e| *e != diff::Effect::Neutral).map(|e| format!(" [{}]", e.as_str())).unwrap_or_default();
         out.push_str(&format!(
-            "\n{} {id}: {}\n",
+            "\n{} {id}{effect}: {}\n",
             c.change.as_str().to_uppercase(),
             ops_to_terminal(&c.title_ops, colour)
         ));
         for m in &c.meta {
             out.push_str(&format!(
-                "  {}: {}\n",
+                "  {}: {} ({})\n",
                 m.field,
                 ops_to_terminal(
                     &[
@@ -439,7 +601,8 @@ fn diff_text(d: &diff::VersionDiff, colour: bool) -> String {
                         diff::WordOp { op: "insert", text: m.new.clone() }
                     ],
                     colour
-                )
+                ),
+                m.effect.as_str()
             ));
         }
         if c.text_changed {

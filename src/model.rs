@@ -267,6 +267,12 @@ pub struct Version {
     pub dir: PathBuf,
     /// The amendment file, when there is one.
     pub amendments_file: Option<PathBuf>,
+    /// For a released version that was first published as a draft: the day
+    /// the draft was opened for comment (`draft_date` in version.toml, set
+    /// by `craftpub version release`).
+    pub draft_date: Option<String>,
+    /// The public consultation on a draft, when version.toml names one.
+    pub consultation: Option<Consultation>,
     /// Lookups built on first use (`Default::default()` when building a
     /// version by hand). The model is not changed once loaded.
     pub lookup: Lookup<VersionLookup>,
@@ -696,9 +702,23 @@ pub struct Amendment {
     /// The line of the entry in the amendment file.
     #[serde(skip)]
     pub line: usize,
+    /// The line of the entry's `rationale`.
+    #[serde(skip)]
+    pub rationale_line: usize,
     /// The line where each requirement ID is named in the entry.
     #[serde(skip)]
     pub id_lines: BTreeMap<String, usize>,
+}
+
+/// A public consultation on a draft: `[consultation]` in its version.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Consultation {
+    /// The last day comments are taken, YYYY-MM-DD (inclusive).
+    pub closes: String,
+    /// Where comments go: a URL template (`http`, `https` or `mailto`) with
+    /// `{id}`, `{version}` and `{title}` placeholders, filled in
+    /// percent-encoded for each requirement.
+    pub comments: String,
 }
 
 /// A requirement that changed its ID between two versions.

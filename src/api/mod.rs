@@ -589,6 +589,12 @@ pub struct DiffEntry<'a> {
     /// The amendment entries that declare the change, each pointing to its
     /// entry in a version's amendment history.
     pub amendments: Vec<history::AmendmentPointer>,
+    /// The overall effect of the metadata changes on what the requirement
+    /// demands (`stricter`, `looser`, `mixed` or `neutral`); null when no
+    /// metadata changed.
+    pub effect: Option<crate::diff::Effect>,
+    /// The effect of each changed metadata field, by field.
+    pub effects: BTreeMap<&'static str, crate::diff::Effect>,
 }
 
 /// Serialises a diff of `project` for programs (unchanged requirements are
@@ -647,6 +653,8 @@ pub fn diff_json(
                     old_metadata: old.map(|(_, (_, r))| MetadataExport::of(&r.meta)),
                     new_metadata: new.map(|(_, (_, r))| MetadataExport::of(&r.meta)),
                     metadata_changed: c.meta.iter().map(|m| m.field).collect(),
+                    effect: c.effect,
+                    effects: c.meta.iter().map(|m| (m.field, m.effect)).collect(),
                     text_changed: c.text_changed,
                     old_text_lang: text_lang(old),
                     new_text_lang: text_lang(new),

@@ -100,6 +100,17 @@ struct VersionToml {
     status: Spanned<String>,
     previous: Option<Spanned<String>>,
     chapters: Vec<Spanned<String>>,
+    #[serde(default)]
+    draft_date: Option<Spanned<String>>,
+    #[serde(default)]
+    consultation: Option<ConsultationToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsultationToml {
+    closes: Spanned<String>,
+    comments: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -122,7 +133,7 @@ struct AmendmentsToml {
 struct AmendmentToml {
     id: String,
     title: String,
-    rationale: String,
+    rationale: Spanned<String>,
     #[serde(default)]
     added: Vec<Spanned<String>>,
     #[serde(default)]
@@ -284,6 +295,30 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
             "write the release date as YYYY-MM-DD, e.g. \"2024-10-01\"",
         );
     }
+    if let Some(d) = &meta.draft_date
+        && !is_iso_date(d.get_ref())
+    {
+        diags.error(
+            &meta_file,
+            line(&d.span()),
+            format!("draft_date \"{}\" is not a date", d.get_ref()),
+            "write the day the draft was opened for comment as YYYY-MM-DD, or remove draft_date",
+        );
+    }
+    let consultation = meta.consultation.as_ref().map(|c| {
+        if !is_iso_date(c.closes.get_ref()) {
+            diags.error(
+                &meta_file,
+                line(&c.closes.span()),
+                format!("consultation closes \"{}\" is not a date", c.closes.get_ref()),
+                "write the last day comments are taken as YYYY-MM-DD, e.g. \"2026-03-31\"",
+            );
+        }
+        if let Err(e) = crate::consultation::validate_template(c.comments.get_ref()) {
+            diags.error(&meta_file, line(&c.comments.span()), e.to_string(), e.fix());
+        }
+        Consultation { closes: c.closes.get_ref().clone(), comments: c.comments.get_ref().clone() }
+    });
     let status = match meta.status.get_ref().as_str() {
         "draft" => Status::Draft,
         "current" => Status::Current,
@@ -388,6 +423,8 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
         amendments,
         dir: dir.to_path_buf(),
         amendments_file: has_amendments.then_some(amendments_file),
+        draft_date: meta.draft_date.as_ref().map(|d| d.get_ref().clone()),
+        consultation,
         lookup: Default::default(),
     })
     .inspect(|v| {
@@ -404,7 +441,8 @@ fn load_version(dir: &Path, diags: &mut Diagnostics) -> Option<Version> {
     })
 }
 
-fn is_iso_date(s: &str) -> bool {
+/// Whether `s` is a date written YYYY-MM-DD.
+pub fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
         && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
@@ -452,10 +490,12 @@ fn parse_amendments(file: &Path, text: &str, diags: &mut Diagnostics) -> Vec<Ame
                 Renumbering { from: r.from, to: r.to }
             })
             .collect();
+        let rationale_line = line_of(text, a.rationale.span().start);
         out.push(Amendment {
             id: a.id,
             title: a.title,
-            rationale: a.rationale,
+            rationale: a.rationale.into_inner(),
+            rationale_line,
             added,
             removed,
             modified,

@@ -89,22 +89,15 @@ fn shown<'a>(lc: &'a LangContext) -> impl Fn(&Version, &Requirement) -> ShownTex
     }
 }
 
-fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &RequirementChange) -> Value {
-    let code = lc.code();
-    let t = &lc.strings;
-    let old_href = c.old_id.as_deref().and_then(|id| req_href(code, from, id)).map(|h| format!("{root}{h}"));
-    let new_href = c.id.as_deref().and_then(|id| req_href(code, to, id)).map(|h| format!("{root}{h}"));
-    let history_href =
-        c.id.as_deref()
-            .map(|id| (to.id.clone(), id.to_owned()))
-            .or_else(|| c.old_id.as_deref().map(|id| (from.id.clone(), id.to_owned())))
-            .and_then(|key| lc.site.lineage_index.get(&key))
-            .map(|&i| format!("{root}{}", urls::history(code, &lc.site.lineages[i].name)));
-    let (body_old, body_new) = ops_side(&c.body_ops);
-    let (guid_old, guid_new) = ops_side(&c.guidance_ops);
-    let meta: Vec<Value> = c
-        .meta
-        .iter()
+/// The name of an effect in the page's language.
+fn effect_label(t: &Value, e: diff::Effect) -> String {
+    let key = format!("effect_{}", e.as_str());
+    t["ui"][key.as_str()].as_str().unwrap_or(e.as_str()).to_owned()
+}
+
+/// A change's metadata changes, each with its effect, as the pages show them.
+fn meta_view(t: &Value, meta: &[diff::MetaChange]) -> Vec<Value> {
+    meta.iter()
         .map(|m| {
             let label = |field: &str, value: &str| -> String {
                 let table = match field {
@@ -119,13 +112,26 @@ fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &R
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let field_key = match m.field {
-                "applies-to" => "applies_to",
-                other => other,
-            };
-            json!({ "field": t["ui"][field_key].as_str().unwrap_or(m.field), "old": label(m.field, &m.old), "new": label(m.field, &m.new) })
+            let field_key = if m.field == "applies-to" { "applies_to" } else { m.field };
+            json!({ "field": t["ui"][field_key].as_str().unwrap_or(m.field), "old": label(m.field, &m.old), "new": label(m.field, &m.new), "effect": m.effect.as_str(), "effect_label": effect_label(t, m.effect) })
         })
-        .collect();
+        .collect()
+}
+
+fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &RequirementChange) -> Value {
+    let code = lc.code();
+    let t = &lc.strings;
+    let old_href = c.old_id.as_deref().and_then(|id| req_href(code, from, id)).map(|h| format!("{root}{h}"));
+    let new_href = c.id.as_deref().and_then(|id| req_href(code, to, id)).map(|h| format!("{root}{h}"));
+    let history_href =
+        c.id.as_deref()
+            .map(|id| (to.id.clone(), id.to_owned()))
+            .or_else(|| c.old_id.as_deref().map(|id| (from.id.clone(), id.to_owned())))
+            .and_then(|key| lc.site.lineage_index.get(&key))
+            .map(|&i| format!("{root}{}", urls::history(code, &lc.site.lineages[i].name)));
+    let (body_old, body_new) = ops_side(&c.body_ops);
+    let (guid_old, guid_new) = ops_side(&c.guidance_ops);
+    let meta = meta_view(t, &c.meta);
     let amendments: Vec<Value> = c
         .amendments
         .iter()
@@ -153,6 +159,8 @@ fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &R
         "guidance_old": guid_old,
         "guidance_new": guid_new,
         "meta": meta,
+        "effect": c.effect.map(|e| e.as_str()),
+        "effect_label": c.effect.map(|e| effect_label(t, e)),
         "old_href": old_href,
         "new_href": new_href,
         "history_href": history_href,
@@ -201,6 +209,7 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
     ctx.insert("from", &json!({ "id": from.id, "home": urls::edition_home(code, &from.id) }));
     ctx.insert("to", &json!({ "id": to.id, "home": urls::edition_home(code, &to.id), "amendments": urls::amendments(code, &to.id), "has_amendments": !to.amendments.is_empty() }));
     ctx.insert("counts", &d.counts());
+    ctx.insert("effects", &d.effect_counts());
     super::insert_value(&mut ctx, "groups", Value::Array(groups));
     ctx.insert("unchanged", &unchanged);
     ctx.insert("json_href", &urls::diff_json(code, &from.id, &to.id));
@@ -236,6 +245,8 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
             let resolve =
                 |x: &str| index.get(x).map(|slug| format!("{root}{}", urls::requirement(code, &v.id, slug, x)));
             let mut ops_in_source = false;
+            let mut meta_changes = Vec::new();
+            let mut effect = None;
             let (change, ops, reasons): (&str, Vec<WordOp>, Vec<Value>) = match previous {
                 None => ("first", Vec::new(), Vec::new()),
                 Some((pv, pr)) => {
@@ -251,6 +262,8 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
                     match changes.get(&(id.clone(), pr.id.clone())) {
                         Some(c) => {
                             ops_in_source = c.text_in_source_language;
+                            meta_changes = meta_view(t, &c.meta);
+                            effect = c.effect;
                             let mut ops = c.title_ops.clone();
                             ops.push(WordOp { op: "equal", text: "\n\n".into() });
                             ops.extend(c.body_ops.clone());
@@ -278,6 +291,9 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
                 "diff_html": if ops.is_empty() { String::new() } else { ops_inline(&ops, t) },
                 "diff_lang": (ops_in_source && !lc.localizer.is_source()).then(|| project.standard.source_language.clone()),
                 "reasons": reasons,
+                "meta": meta_changes,
+                "effect": effect.map(|e| e.as_str()),
+                "effect_label": effect.map(|e| effect_label(t, e)),
                 "level": r.meta.level.name(),
                 "timeframe": r.meta.timeframe.name(),
                 "applies_to": r.meta.applies_to.iter().map(|x| x.name()).collect::<Vec<_>>(),

@@ -1,5 +1,10 @@
 //! The Atom feed of each language (`<lang>/feed.xml`, RFC 4287): one entry
-//! per version and one per amendment entry, newest first.
+//! per release, one per draft opened for comment, and one per amendment
+//! entry, newest first.
+//!
+//! A draft is announced as a draft, dated the day it was opened (its `date`
+//! while it is a draft, its `draft_date` once released); its release is an
+//! entry of its own, dated the release day, so a feed reader sees both.
 //!
 //! Entry IDs are `urn:uuid:` names derived from the standard's title, the
 //! language and the version or amendment, so they stay the same when the
@@ -12,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::{LangContext, SiteFiles};
 use crate::markdown;
-use crate::model::Version;
+use crate::model::{Status, Version};
 use crate::urls;
 
 /// XML text: escaped, without the control characters XML 1.0 forbids.
@@ -57,9 +62,20 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
     let name =
         |parts: &[&str]| urn(&[title.as_str(), code].iter().chain(parts).copied().collect::<Vec<_>>().join("\0"));
 
-    let mut versions: Vec<&Version> = project.versions.iter().collect();
-    versions.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.id.cmp(&a.id)));
-    let updated = versions.first().map(|v| timestamp(&v.date)).unwrap_or_else(|| timestamp("1970-01-01"));
+    // Each version's announcements: (date, kind, version); a draft's release is its own entry.
+    let mut announcements: Vec<(&str, &str, &Version)> = Vec::new();
+    for v in &project.versions {
+        match (v.status, v.draft_date.as_deref()) {
+            (Status::Draft, _) => announcements.push((&v.date, "draft", v)),
+            (_, Some(opened)) => {
+                announcements.push((opened, "draft", v));
+                announcements.push((&v.date, "version", v));
+            }
+            (_, None) => announcements.push((&v.date, "version", v)),
+        }
+    }
+    announcements.sort_by(|a, b| b.0.cmp(a.0).then_with(|| b.2.id.cmp(&a.2.id)).then_with(|| b.1.cmp(a.1)));
+    let updated = announcements.first().map(|(d, _, _)| timestamp(d)).unwrap_or_else(|| timestamp("1970-01-01"));
 
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", xml(code)));
@@ -78,13 +94,17 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
     }
     out.push_str("<generator>craftpub</generator>\n");
 
-    for v in versions {
-        let when = timestamp(&v.date);
-        let status = crate::localize::fallback::strip(t["status"][v.status.as_str()].as_str().unwrap_or(v.status.as_str()));
+    for (date, kind, v) in announcements {
+        let when = timestamp(date);
         let count = v.requirements().count();
+        let is_draft = kind == "draft";
+        // The draft's status while it was one; a release's the version's status now.
+        let status_key = if is_draft { "draft" } else { v.status.as_str() };
+        let status = crate::localize::fallback::strip(t["status"][status_key].as_str().unwrap_or(status_key));
         out.push_str("<entry>\n");
-        out.push_str(&format!("<id>{}</id>\n", name(&["version", &v.id])));
-        out.push_str(&format!("<title>{} {}</title>\n", xml(title), xml(&v.id)));
+        out.push_str(&format!("<id>{}</id>\n", name(&[kind, &v.id])));
+        let suffix = if is_draft { format!(" ({})", ui("feed_draft")) } else { String::new() };
+        out.push_str(&format!("<title>{} {}{}</title>\n", xml(title), xml(&v.id), xml(&suffix)));
         out.push_str(&format!("<published>{when}</published>\n<updated>{when}</updated>\n"));
         out.push_str(&format!(
             "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
@@ -94,16 +114,22 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
             "<link rel=\"alternate\" type=\"application/json\" href=\"{}\"/>\n",
             xml(&link(&urls::edition_json(code, &v.id)))
         ));
-        out.push_str("<category term=\"version\"/>\n");
+        // `version` for a release, `draft` for a draft opened for comment.
+        out.push_str(&format!("<category term=\"{kind}\"/>\n"));
         out.push_str(&format!("<category scheme=\"{VERSION_SCHEME}\" term=\"{}\"/>\n", xml(&v.id)));
+        let what = if is_draft { ui("draft_opened") } else { ui("released") };
         out.push_str(&format!(
             "<summary>{} {} · {} · {count} {}</summary>\n",
-            xml(&ui("released")),
-            xml(&v.date),
+            xml(&what),
+            xml(date),
             xml(&status),
             xml(&ui("requirements_count"))
         ));
         out.push_str("</entry>\n");
+        if kind == "draft" && v.status != Status::Draft {
+            continue; // A released version's amendment entries come with its release.
+        }
+        let when = timestamp(&v.date);
         for a in &v.amendments {
             let href = format!("{}#{}", link(&urls::amendments(code, &v.id)), urls::amendment_anchor(&a.id));
             let mut content = markdown::to_html(&a.rationale, &|_| None);

@@ -189,6 +189,8 @@ struct RequirementView {
     english_href: Option<String>,
     /// For an outdated translation: where to see what changed in English.
     changes_href: Option<String>,
+    /// While the draft's public consultation runs: where to comment on it.
+    comment_href: Option<String>,
 }
 
 /// A link to the same page in another version, for the version switcher.
@@ -659,6 +661,14 @@ fn render_edition(lc: &LangContext, edition: &LocalEdition, files: &mut SiteFile
         );
     }
     ctx.insert("changes", &changes);
+    let today = crate::cycle::today();
+    let consultation = crate::consultation::running(version, &today);
+    ctx.insert(
+        "consultation",
+        &crate::consultation::home_view(version, &today, &|p| {
+            has_pair(p, &version.id).then(|| urls::diff_page(code, p, &version.id))
+        }),
+    );
     ctx.insert("status_href", &(!lc.localizer.is_source()).then(|| urls::status_page(code)));
     print::insert_links(&mut ctx, project, code, &version.id);
     ctx.insert("data", &api::edition_links(code, &version.id));
@@ -732,6 +742,8 @@ fn render_edition(lc: &LangContext, edition: &LocalEdition, files: &mut SiteFile
                         fallback_lang: fallback(local.is_fallback()),
                         english_href,
                         changes_href,
+                        comment_href: consultation
+                            .and_then(|c| crate::consultation::fill(&c.comments, &r.id, &version.id, &r.title)),
                     }))
                 }
             };
