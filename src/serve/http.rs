@@ -1,15 +1,15 @@
 //! A deliberately small HTTP/1.1 server side: reading one request head,
-//! validating its path, and writing one response.
+//! parsing it into a [`Request`], and writing one [`Response`].
 //!
 //! Every response closes the connection (`Connection: close`): a preview has
 //! one reader on the same machine, so keep-alive would save little and cost a
-//! thread per idle connection. Request bodies are never read. Only `GET` and
-//! `HEAD` are served; the request target must be in origin form
-//! (`/path?query`).
+//! thread per idle connection. Request bodies are never read.
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
+
+use super::route::{self, COMMON_HEADERS, Request, Response, Version};
 
 /// The most bytes a request head (request line and headers) may take.
 pub const MAX_HEAD: usize = 16 * 1024;
@@ -21,36 +21,12 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a write to a client may block.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A request method the server answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// `GET`: headers and body.
-    Get,
-    /// `HEAD`: the headers `GET` would send, without the body.
-    Head,
-}
-
-/// A parsed, validated request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    /// `GET` or `HEAD`.
-    pub method: Method,
-    /// The decoded path: starts with `/`, has no `.` or `..` segment, no
-    /// empty segment but a trailing one, no backslash and no control character.
-    pub path: String,
-    /// The raw query string without `?`, if any.
-    pub query: Option<String>,
-}
-
 /// Why a request was refused before it reached the site.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestError {
     /// The request is not well-formed HTTP/1.x, or its path is unsafe.
     #[error("bad request: {0}")]
     Malformed(&'static str),
-    /// The method is neither GET nor HEAD.
-    #[error("method not allowed")]
-    Method,
     /// The request head is larger than [`MAX_HEAD`].
     #[error("request head too large")]
     TooLarge,
@@ -64,7 +40,6 @@ impl RequestError {
     pub fn status(&self) -> (u16, &'static str) {
         match self {
             RequestError::Malformed(_) => (400, "Bad Request"),
-            RequestError::Method => (405, "Method Not Allowed"),
             RequestError::TooLarge => (431, "Request Header Fields Too Large"),
             RequestError::Version => (505, "HTTP Version Not Supported"),
         }
@@ -141,7 +116,7 @@ fn find_head_end(bytes: &[u8]) -> Option<usize> {
     })
 }
 
-/// Parses and validates a request head.
+/// Parses a request head; the method, host and path are for [`route`](super::route::route) to judge.
 pub fn parse_head(head: &[u8]) -> Result<Request, RequestError> {
     let text = std::str::from_utf8(head).map_err(|_| RequestError::Malformed("not UTF-8"))?;
     let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
@@ -154,9 +129,9 @@ pub fn parse_head(head: &[u8]) -> Result<Request, RequestError> {
     if !method.bytes().all(is_tchar) {
         return Err(RequestError::Malformed("method"));
     }
-    let http11 = match version {
-        "HTTP/1.1" => true,
-        "HTTP/1.0" => false,
+    let version = match version {
+        "HTTP/1.1" => Version::Http11,
+        "HTTP/1.0" => Version::Http10,
         v if v.len() == 8
             && v.starts_with("HTTP/")
             && v.as_bytes()[5].is_ascii_digit()
@@ -167,34 +142,27 @@ pub fn parse_head(head: &[u8]) -> Result<Request, RequestError> {
         }
         _ => return Err(RequestError::Malformed("HTTP version")),
     };
-    let mut host = false;
+    let mut hosts = Vec::new();
     for line in lines {
         if line.is_empty() {
             continue;
         }
-        let (name, _value) = line.split_once(':').ok_or(RequestError::Malformed("header line"))?;
+        let (name, value) = line.split_once(':').ok_or(RequestError::Malformed("header line"))?;
         if name.is_empty() || !name.bytes().all(is_tchar) {
             return Err(RequestError::Malformed("header name"));
         }
         if name.eq_ignore_ascii_case("host") {
-            host = true;
+            hosts.push(value.trim().to_owned());
         }
     }
-    if http11 && !host {
-        return Err(RequestError::Malformed("HTTP/1.1 request without Host"));
-    }
-    let method = match method {
-        "GET" => Method::Get,
-        "HEAD" => Method::Head,
-        _ => return Err(RequestError::Method),
+    let target = match target.strip_prefix("http://").and_then(|rest| rest.find('/').map(|at| rest.split_at(at))) {
+        Some((authority, path)) => {
+            hosts = vec![authority.to_owned()];
+            path
+        }
+        None => target,
     };
-    let target = target.split('#').next().unwrap_or_default();
-    let (raw_path, query) = match target.split_once('?') {
-        Some((p, q)) => (p, Some(q.to_owned())),
-        None => (target, None),
-    };
-    let path = decode_path(raw_path)?;
-    Ok(Request { method, path, query })
+    Ok(Request { method: method.to_owned(), target: target.to_owned(), version, hosts })
 }
 
 /// Whether `b` may appear in an HTTP token (a method or header name).
@@ -202,141 +170,35 @@ fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
-/// Percent-decodes a request path and refuses every form that could name
-/// something outside the site: `.` and `..` segments (also when encoded as
-/// `%2e%2e` or followed by an encoded `%2f`), backslashes, empty segments
-/// (`//etc/passwd`), NUL and other control characters, and anything that is
-/// not an absolute path in origin form.
-pub fn decode_path(raw: &str) -> Result<String, RequestError> {
-    if !raw.starts_with('/') {
-        return Err(RequestError::Malformed("the path must start with /"));
-    }
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok())
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or(RequestError::Malformed("bad percent-encoding"))?;
-                out.push(hex);
-                i += 3;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    let path = String::from_utf8(out).map_err(|_| RequestError::Malformed("path not UTF-8"))?;
-    if path.chars().any(|c| c.is_control()) {
-        return Err(RequestError::Malformed("control character in path"));
-    }
-    if path.contains('\\') {
-        return Err(RequestError::Malformed("backslash in path"));
-    }
-    let segments: Vec<&str> = path[1..].split('/').collect();
-    let last = segments.len() - 1;
-    for (i, seg) in segments.iter().enumerate() {
-        if *seg == "." || *seg == ".." {
-            return Err(RequestError::Malformed("dot segment in path"));
-        }
-        if seg.is_empty() && i != last {
-            return Err(RequestError::Malformed("empty segment in path"));
-        }
-    }
-    Ok(path)
-}
-
-/// The `Content-Type` for a file name, by extension.
-pub fn content_type(path: &str) -> &'static str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "webmanifest" => "application/manifest+json",
-        "xml" => "application/xml",
-        "csv" => "text/csv; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/vnd.microsoft.icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "zip" => "application/zip",
-        "gz" => "application/gzip",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
-}
-
-/// One response, written whole.
-pub struct Response<'a> {
-    /// Status code.
-    pub status: u16,
-    /// Reason phrase.
-    pub reason: &'static str,
-    /// `Content-Type`.
-    pub content_type: &'static str,
-    /// Further headers.
-    pub headers: Vec<(&'static str, String)>,
-    /// The body (its length is sent for HEAD too, the bytes are not).
-    pub body: &'a [u8],
-}
-
-impl Response<'_> {
-    /// Writes the response; `head_only` leaves the body out.
-    pub fn write_to(&self, out: &mut impl Write, head_only: bool) -> io::Result<()> {
-        let mut head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
-            self.status,
-            self.reason,
-            self.content_type,
-            self.body.len()
-        );
-        for (name, value) in &self.headers {
-            head.push_str(name);
-            head.push_str(": ");
-            head.push_str(value);
-            head.push_str("\r\n");
-        }
+/// Writes `response` whole and closes the connection after it;
+/// `head_only` leaves the body out.
+pub fn write_response(response: &Response, head_only: bool, out: &mut impl Write) -> io::Result<()> {
+    let body = response.bytes();
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        response.status,
+        route::reason(response.status),
+        response.content_type,
+        body.len()
+    );
+    let common = COMMON_HEADERS.iter().map(|(n, v)| (*n, *v));
+    for (name, value) in common.chain(response.headers.iter().map(|(n, v)| (*n, v.as_str()))) {
+        head.push_str(name);
+        head.push_str(": ");
+        head.push_str(value);
         head.push_str("\r\n");
-        out.write_all(head.as_bytes())?;
-        if !head_only {
-            out.write_all(self.body)?;
-        }
-        out.flush()
     }
+    head.push_str("\r\n");
+    out.write_all(head.as_bytes())?;
+    if !head_only {
+        out.write_all(body)?;
+    }
+    out.flush()
 }
 
 /// A plain-text response for an error status.
-pub fn plain(status: u16, reason: &'static str, text: &str, head_only: bool, out: &mut impl Write) {
-    let body = format!("{status} {reason}: {text}\n");
-    let mut response = Response {
-        status,
-        reason,
-        content_type: "text/plain; charset=utf-8",
-        headers: Vec::new(),
-        body: body.as_bytes(),
-    };
-    if status == 405 {
-        response.headers.push(("Allow", "GET, HEAD".into()));
-    }
-    let _ = response.write_to(out, head_only);
+pub fn plain(status: u16, text: &str, out: &mut impl Write) {
+    let _ = write_response(&Response::plain(status, text), false, out);
 }
 
 #[cfg(test)]
@@ -350,12 +212,13 @@ mod tests {
     #[test]
     fn parses_get_and_head() {
         let r = parse("GET /en/2.0/?x=1 HTTP/1.1\r\nHost: a\r\n\r\n").unwrap();
-        assert_eq!(r.method, Method::Get);
-        assert_eq!(r.path, "/en/2.0/");
-        assert_eq!(r.query.as_deref(), Some("x=1"));
+        assert_eq!((r.method.as_str(), r.target.as_str(), r.version), ("GET", "/en/2.0/?x=1", Version::Http11));
+        assert_eq!(r.hosts, ["a"]);
         let r = parse("HEAD /a%20b.html HTTP/1.0\r\n\r\n").unwrap();
-        assert_eq!(r.method, Method::Head);
-        assert_eq!(r.path, "/a b.html");
+        assert_eq!((r.method.as_str(), r.target.as_str(), r.version), ("HEAD", "/a%20b.html", Version::Http10));
+        assert!(r.hosts.is_empty());
+        let r = parse("GET http://b:80/x HTTP/1.1\r\nHost: a\r\n\r\n").unwrap();
+        assert_eq!((r.target.as_str(), r.hosts.as_slice()), ("/x", &["b:80".to_owned()][..]));
     }
 
     #[test]
@@ -364,7 +227,6 @@ mod tests {
             "GET\r\n\r\n",
             "GET / HTTP/1.1 x\r\nHost: a\r\n\r\n",
             "GET  / HTTP/1.1\r\nHost: a\r\n\r\n",
-            "GET / HTTP/1.1\r\n\r\n",
             "GET / HTTX\r\nHost: a\r\n\r\n",
             "GET / HTTP/1.1\r\nno colon\r\n\r\n",
             "GET / HTTP/1.1\r\nBad Name: x\r\nHost: a\r\n\r\n",
@@ -372,52 +234,7 @@ mod tests {
         ] {
             assert!(matches!(parse(bad), Err(RequestError::Malformed(_))), "{bad:?}: {:?}", parse(bad));
         }
-        assert_eq!(parse("POST / HTTP/1.1\r\nHost: a\r\n\r\n"), Err(RequestError::Method));
         assert_eq!(parse("GET / HTTP/2.0\r\nHost: a\r\n\r\n"), Err(RequestError::Version));
-    }
-
-    #[test]
-    fn refuses_every_path_that_could_escape() {
-        for bad in [
-            "/../etc/passwd",
-            "/en/../../etc/passwd",
-            "/%2e%2e/etc/passwd",
-            "/%2E%2E%2Fetc%2Fpasswd",
-            "/..%2fetc/passwd",
-            "/en/%2e%2e%2f%2e%2e%2fetc/passwd",
-            "/en/..",
-            "/./index.html",
-            "/en/.%2e/x",
-            "/..\\etc\\passwd",
-            "/%5c..%5cetc",
-            "//etc/passwd",
-            "/%2fetc/passwd",
-            "/a%00.html",
-            "/index.html%00",
-            "/%0d%0aSet-Cookie:x",
-            "/%zz",
-            "/%2",
-            "/%ff%fe",
-            "etc/passwd",
-            "http://x/etc/passwd",
-            "*",
-        ] {
-            assert!(decode_path(bad).is_err(), "{bad} was accepted");
-        }
-        for good in ["/", "/en/2.0/", "/en/2.0/module-1.html", "/a..b/c.d", "/x%20y"] {
-            assert!(decode_path(good).is_ok(), "{good} was refused");
-        }
-    }
-
-    #[test]
-    fn content_types_by_extension() {
-        assert_eq!(content_type("a/b.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("x.woff2"), "font/woff2");
-        assert_eq!(content_type("data.CSV"), "text/csv; charset=utf-8");
-        assert_eq!(content_type("api/index.json"), "application/json");
-        assert_eq!(content_type("v.zip"), "application/zip");
-        assert_eq!(content_type("noext"), "application/octet-stream");
-        assert_eq!(content_type("dir.d/noext"), "application/octet-stream");
     }
 
     #[test]

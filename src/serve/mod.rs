@@ -25,6 +25,7 @@
 pub mod events;
 pub mod http;
 pub mod inject;
+pub mod route;
 pub mod watch;
 
 use std::collections::HashMap;
@@ -44,8 +45,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::render::SiteFiles;
 use crate::render::cache::RenderCache;
 use events::Hub;
-use http::{Method, Request, Response};
-use inject::Injection;
+use route::State;
 use watch::{Fingerprint, WatchSet};
 
 /// How the server is started.
@@ -117,29 +117,6 @@ pub enum ServeError {
     /// A thread of the server could not be started.
     #[error("cannot start a server thread: {0}")]
     Thread(std::io::Error),
-}
-
-/// A build the server can show: the site and what is known about its sources.
-struct State {
-    /// The last good site; `None` until a build succeeds.
-    site: Option<Arc<SiteFiles>>,
-    /// Names the site: changes whenever a new site (or the end of an error)
-    /// is served, and differs between server runs.
-    build: String,
-    /// Set while the last rebuild failed: every diagnostic, for the overlay.
-    problems: Option<Arc<Vec<Diagnostic>>>,
-}
-
-impl State {
-    /// The `hello` event that opens an event stream.
-    fn hello(&self) -> String {
-        let data = json!({
-            "build": self.build,
-            "failed": self.problems.is_some(),
-            "problems": self.problems.as_deref().map(Vec::as_slice).unwrap_or_default(),
-        });
-        events::format_event("hello", &data.to_string())
-    }
 }
 
 /// What the threads share.
@@ -411,7 +388,7 @@ fn accept_into(listener: &TcpListener, shared: &Arc<Shared>, limits: &Arc<Limits
         let Some(slot) = limits.acquire(client) else {
             // A fresh connection's send buffer is empty: this does not wait.
             let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-            http::plain(503, "Service Unavailable", "busy: too many connections", false, &mut stream);
+            http::plain(503, "busy: too many connections", &mut stream);
             continue;
         };
         let _ = stream.set_write_timeout(Some(http::WRITE_TIMEOUT));
@@ -439,99 +416,26 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         Ok(Some(r)) => r,
         Ok(None) => return,
         Err(e) => {
-            let (status, reason) = e.status();
-            http::plain(status, reason, &e.to_string(), false, &mut stream);
+            http::plain(e.status().0, &e.to_string(), &mut stream);
             let _ = stream.shutdown(Shutdown::Both);
             return;
         }
     };
-    let head_only = request.method == Method::Head;
-    if request.path == inject::EVENTS_URL {
+    let head_only = request.is_head();
+    let response = route::route(&shared.state(), &request);
+    if response.body == route::Body::Events {
         if head_only {
             let _ = stream.write_all(events::STREAM_HEAD.as_bytes());
             return;
         }
         let first = || shared.state().hello();
         if let Err(Some(mut stream)) = shared.hub.subscribe(stream, first) {
-            http::plain(503, "Service Unavailable", "too many open pages", false, &mut stream);
+            http::plain(503, "too many open pages", &mut stream);
         }
         return;
     }
-    respond(&request, shared, &mut stream);
+    let _ = http::write_response(&response, head_only, &mut stream);
     let _ = stream.shutdown(Shutdown::Write);
-}
-
-/// Answers a request for a page or file of the site.
-fn respond(request: &Request, shared: &Shared, out: &mut TcpStream) {
-    let head_only = request.method == Method::Head;
-    let script = match request.path.as_str() {
-        inject::SCRIPT_URL => Some(inject::SCRIPT),
-        inject::WORKER_URL => Some(inject::WORKER),
-        _ => None,
-    };
-    if let Some(script) = script {
-        let _ = Response {
-            status: 200,
-            reason: "OK",
-            content_type: http::content_type(".js"),
-            headers: Vec::new(),
-            body: script.as_bytes(),
-        }
-        .write_to(out, head_only);
-        return;
-    }
-    let state = shared.state();
-    let problems = state.problems.as_deref().map(Vec::as_slice);
-    let Some(site) = state.site.as_deref() else {
-        // No good build yet: a page that shows the errors and waits.
-        let body = Injection { build: &state.build, missing: true, problems }.apply(inject::waiting_page());
-        let _ = Response {
-            status: 503,
-            reason: "Service Unavailable",
-            content_type: http::content_type("x.html"),
-            headers: vec![("Retry-After", "1".into())],
-            body: &body,
-        }
-        .write_to(out, head_only);
-        return;
-    };
-
-    let key = &request.path[1..];
-    let key = if key.is_empty() || key.ends_with('/') { format!("{key}index.html") } else { key.to_owned() };
-    let (status, reason, key, missing) = if site.contains_key(&key) {
-        (200, "OK", key, false)
-    } else if site.contains_key(&format!("{key}/index.html")) {
-        // A folder named without its slash: relative links need the slash.
-        let mut location = format!("{}/", request.path);
-        if let Some(q) = &request.query {
-            location.push('?');
-            location.push_str(q);
-        }
-        let _ = Response {
-            status: 301,
-            reason: "Moved Permanently",
-            content_type: "text/plain; charset=utf-8",
-            headers: vec![("Location", location)],
-            body: b"moved\n",
-        }
-        .write_to(out, head_only);
-        return;
-    } else {
-        (404, "Not Found", "404.html".to_owned(), true)
-    };
-    let Some(bytes) = site.get(&key) else {
-        http::plain(404, "Not Found", "no such page", head_only, out);
-        return;
-    };
-    let content_type = http::content_type(&key);
-    let injected;
-    let body: &[u8] = if content_type.starts_with("text/html") {
-        injected = Injection { build: &state.build, missing, problems }.apply(bytes);
-        &injected
-    } else {
-        bytes
-    };
-    let _ = Response { status, reason, content_type, headers: Vec::new(), body }.write_to(out, head_only);
 }
 
 /// Rebuilds on demand and publishes the result.
