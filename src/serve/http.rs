@@ -9,6 +9,9 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+
+use super::events::Listener;
 use super::route::{self, COMMON_HEADERS, Request, Response, Version};
 
 /// The most bytes a request head (request line and headers) may take.
@@ -199,6 +202,49 @@ pub fn write_response(response: &Response, head_only: bool, out: &mut impl Write
 /// A plain-text response for an error status.
 pub fn plain(status: u16, text: &str, out: &mut impl Write) {
     let _ = write_response(&Response::plain(status, text), false, out);
+}
+
+/// The response head that opens an event stream.
+pub const STREAM_HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: keep-alive\r\n\r\n";
+
+/// How long a send to one listening page may block before it is dropped.
+pub const EVENT_WRITE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A page listening on its connection: events are written to it directly,
+/// the first after the response head.
+pub struct StreamListener {
+    /// The connection.
+    pub stream: TcpStream,
+    /// Whether the response head was written.
+    pub opened: bool,
+}
+
+impl Listener for StreamListener {
+    fn send(&mut self, bytes: &Bytes) -> bool {
+        let mut s = &self.stream;
+        if !self.opened {
+            self.opened = true;
+            if s.write_all(STREAM_HEAD.as_bytes()).is_err() {
+                return false;
+            }
+        }
+        s.write_all(bytes).and_then(|()| s.flush()).is_ok()
+    }
+
+    /// Whether the page at the other end closed the stream (or it failed),
+    /// found without waiting and without taking a byte from it.
+    fn has_left(&self) -> bool {
+        let s = &self.stream;
+        if s.set_nonblocking(true).is_err() {
+            return true;
+        }
+        let left = match s.peek(&mut [0u8; 1]) {
+            Ok(0) => true,
+            Ok(_) => false,
+            Err(e) => e.kind() != io::ErrorKind::WouldBlock,
+        };
+        left || s.set_nonblocking(false).is_err()
+    }
 }
 
 #[cfg(test)]

@@ -425,12 +425,14 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
     let response = route::route(&shared.state(), &request);
     if response.body == route::Body::Events {
         if head_only {
-            let _ = stream.write_all(events::STREAM_HEAD.as_bytes());
+            let _ = stream.write_all(http::STREAM_HEAD.as_bytes());
             return;
         }
+        let _ = stream.set_write_timeout(Some(http::EVENT_WRITE_TIMEOUT));
         let first = || shared.state().hello();
-        if let Err(Some(mut stream)) = shared.hub.subscribe(stream, first) {
-            http::plain(503, "too many open pages", &mut stream);
+        let listener = http::StreamListener { stream, opened: false };
+        if let Err(Some(mut listener)) = shared.hub.subscribe(listener, first) {
+            http::plain(503, "too many open pages", &mut listener.stream);
         }
         return;
     }
