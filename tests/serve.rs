@@ -132,7 +132,7 @@ fn no_request_path_escapes_the_site() {
         "/en/.%2e/.%2e/standard/standard.toml",
         "/%c0%ae%c0%ae/standard/standard.toml",
         "etc/passwd",
-        "http://x/../../etc/passwd",
+        "http://localhost/../../etc/passwd",
     ];
     for path in paths {
         let (status, _, body) = server.raw(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes());
@@ -158,6 +158,36 @@ fn no_request_path_escapes_the_site() {
     assert_eq!(server.raw(big.as_bytes()).0, 431);
     // Still serving.
     assert_eq!(server.get(PAGE).0, 200);
+}
+
+#[test]
+fn only_requests_for_this_machine_are_answered() {
+    let dir = fixture("mini");
+    let server = Serve::start(dir.path());
+    let port = server.addr.port();
+    let request = |target: &str, host: &str| format!("GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    for host in ["localhost".to_owned(), format!("localhost:{port}"), "127.0.0.1".into(), format!("127.0.0.1:{port}")]
+        .into_iter()
+        .chain(["[::1]".to_owned(), format!("[::1]:{port}")])
+    {
+        let (status, _, body) = server.raw(request(PAGE, &host).as_bytes());
+        assert_eq!(status, 200, "{host}");
+        assert!(String::from_utf8_lossy(&body).contains("Name a responsible person"), "{host}");
+    }
+    // A page on evil.example whose name now resolves to 127.0.0.1 (DNS
+    // rebinding): its requests say so, and get nothing of the preview.
+    for host in ["evil.example".to_owned(), format!("evil.example:{port}"), format!("localhost.evil.example:{port}")] {
+        for target in ["/", PAGE, "/api/index.json", "/__craftpub/events", "/__craftpub/reload.js", "/nothing"] {
+            let (status, head, body) = server.raw(request(target, &host).as_bytes());
+            let body = String::from_utf8_lossy(&body);
+            assert_eq!(status, 403, "{host} {target}: {body}");
+            assert!(head.contains("content-type: text/plain"), "{head}");
+            assert!(body.contains("DNS rebinding") && !body.contains("Name a responsible"), "{body}");
+        }
+    }
+    let absolute = format!("GET http://evil.example:{port}/ HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert_eq!(server.raw(absolute.as_bytes()).0, 403, "the target's host counts, not the header's");
+    assert_eq!(server.raw(b"GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n").0, 400);
 }
 
 #[test]

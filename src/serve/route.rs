@@ -5,9 +5,12 @@
 //! carries requests and responses (see [`super::transport`]) is replaceable.
 //!
 //! What is checked, in order: a request names its host (HTTP/1.1 requires a
-//! `Host`, and only one), uses `GET` or `HEAD`, and has a path that cannot
-//! name anything outside the site ([`decode_path`]).
+//! `Host`, and only one), uses `GET` or `HEAD`, names a host of this machine
+//! (`localhost` or an IP address, see [`is_local_host`]: a page on another
+//! site that rebinds its own name to 127.0.0.1 is refused), and has a path
+//! that cannot name anything outside the site ([`decode_path`]).
 
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -168,6 +171,17 @@ pub fn route(state: &State, request: &Request) -> Response {
     if request.method != "GET" && request.method != "HEAD" {
         return Response::plain(405, "only GET and HEAD are served");
     }
+    if let Some(host) = host
+        && !is_local_host(host)
+    {
+        let shown: String = host.chars().take(100).flat_map(char::escape_debug).collect();
+        return Response::plain(
+            403,
+            &format!(
+                "craftpub serve answers only requests for localhost or an IP address, not for the host \"{shown}\", so that a page on another site cannot read the preview (DNS rebinding). Open the preview as http://localhost:PORT/ or http://127.0.0.1:PORT/."
+            ),
+        );
+    }
     let target = request.target.split('#').next().unwrap_or_default();
     let (raw_path, query) = match target.split_once('?') {
         Some((p, q)) => (p, Some(q)),
@@ -231,6 +245,42 @@ fn site_response(state: &State, path: &str, query: Option<&str>) -> Response {
         bytes.clone()
     };
     Response { status, content_type, headers: Vec::new(), body: Body::Full(body) }
+}
+
+/// Whether `host` (a `Host` header: a name or an IP address, with or without
+/// a port) names this machine in a way no other site can: `localhost` (and
+/// its subdomains, which browsers resolve to the loopback address
+/// themselves) or an IP address. A DNS rebinding attack needs a name the
+/// attacker controls (`evil.example`, made to resolve to 127.0.0.1), so the
+/// browser sends that name; an IP address in `Host` means the reader typed
+/// the address, as a phone on the same network does for `--bind 0.0.0.0`.
+pub fn is_local_host(host: &str) -> bool {
+    let port_ok = |port: &str| port.is_empty() || (port.len() <= 5 && port.parse::<u16>().is_ok());
+    if let Some(rest) = host.strip_prefix('[') {
+        let Some((addr, after)) = rest.split_once(']') else { return false };
+        let port = match after.strip_prefix(':') {
+            Some(port) if !port.is_empty() => port,
+            Some(_) => return false,
+            None if after.is_empty() => "",
+            None => return false,
+        };
+        return addr.parse::<Ipv6Addr>().is_ok() && port_ok(port);
+    }
+    let (name, port) = match host.rsplit_once(':') {
+        Some((_, "")) => return false,
+        Some((name, port)) => (name, port),
+        None => (host, ""),
+    };
+    if !port_ok(port) {
+        return false;
+    }
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    name.parse::<Ipv4Addr>().is_ok()
+        || name == "localhost"
+        || name.strip_suffix(".localhost").is_some_and(|sub| {
+            !sub.is_empty()
+                && sub.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        })
 }
 
 /// Percent-decodes a request path and refuses every form that could name
@@ -473,6 +523,61 @@ mod tests {
         assert!(text(&r).contains("craftpub-overlay\"") && text(&r).contains("obligatory"), "{}", text(&r));
         assert_eq!(route(&waiting, &Request::get("/__craftpub/reload.js")).status, 200);
         assert_eq!(route(&waiting, &Request::get("/__craftpub/events")).body, Body::Events);
+    }
+
+    #[test]
+    fn only_local_hosts_are_answered() {
+        let state = good();
+        for host in [
+            "localhost",
+            "localhost:8000",
+            "LocalHost:8000",
+            "localhost.",
+            "preview.localhost:8000",
+            "127.0.0.1",
+            "127.0.0.1:8000",
+            "[::1]",
+            "[::1]:8000",
+            "192.168.1.20:8000",
+            "0.0.0.0:8000",
+            "[fe80::1]:80",
+        ] {
+            assert!(is_local_host(host), "{host}");
+            assert_eq!(route(&state, &request("GET", "/", Version::Http11, &[host])).status, 200, "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:8000",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "evil-localhost:8000",
+            ".localhost",
+            "a..localhost",
+            "x",
+            "localhost:",
+            "localhost:99999",
+            "localhost:80:80",
+            "::1",
+            "[::1",
+            "[::1]x",
+            "[::1]:",
+            "[evil.example]",
+            "127.1",
+            "2130706433",
+        ] {
+            assert!(!is_local_host(host), "{host}");
+            for method in ["GET", "HEAD"] {
+                for target in ["/", "/__craftpub/events", "/__craftpub/reload.js", "/nothing"] {
+                    let r = route(&state, &request(method, target, Version::Http11, &[host]));
+                    assert_eq!(r.status, 403, "{host} {target}");
+                    assert_eq!(r.content_type, "text/plain; charset=utf-8");
+                    assert!(text(&r).contains("DNS rebinding"), "{}", text(&r));
+                }
+            }
+        }
+        let r = route(&state, &request("GET", "/", Version::Http10, &["evil.example"]));
+        assert_eq!(r.status, 403, "HTTP/1.0 with a foreign Host");
+        assert!(text(&r).contains("not for the host \"evil.example\""), "{}", text(&r));
     }
 
     #[test]
