@@ -128,7 +128,7 @@ fn bench(name: &str, source: &[(PathBuf, &str)], iterations: usize) {
     let server = Server::start(&Options { root: root.to_path_buf(), port: 0, log: false, ..Options::default() })
         .expect("server starts");
     let mut stream = TcpStream::connect(server.addr()).expect("connect");
-    stream.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: x\r\n\r\n").expect("request");
+    stream.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("request");
     stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
     let mut events = BufReader::new(stream);
     let mut line = String::new();

@@ -4,7 +4,7 @@
 mod common;
 
 use std::fs;
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::time::Duration;
@@ -67,7 +67,7 @@ fn serves_the_site_with_types_head_folders_and_the_404_page() {
     assert_eq!(server.get("/en/2.0/?utm=x").0, 200);
 
     // HEAD: GET's headers, no body.
-    let (status, head, body) = server.raw(b"HEAD /en/2.0/module-1.html HTTP/1.1\r\nHost: x\r\n\r\n");
+    let (status, head, body) = server.raw(b"HEAD /en/2.0/module-1.html HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assert_eq!(status, 200);
     assert!(body.is_empty(), "HEAD sent a body");
     let (_, get_head, get_body) = server.get(PAGE);
@@ -88,7 +88,7 @@ fn serves_the_site_with_types_head_folders_and_the_404_page() {
     assert_eq!(server.raw(b"HEAD /nothing HTTP/1.0\r\n\r\n").0, 404);
 
     // Other methods.
-    let (status, head, _) = server.raw(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    let (status, head, _) = server.raw(b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n");
     assert_eq!(status, 405);
     assert!(head.contains("allow: get, head"), "{head}");
 }
@@ -132,10 +132,10 @@ fn no_request_path_escapes_the_site() {
         "/en/.%2e/.%2e/standard/standard.toml",
         "/%c0%ae%c0%ae/standard/standard.toml",
         "etc/passwd",
-        "http://x/../../etc/passwd",
+        "http://localhost/../../etc/passwd",
     ];
     for path in paths {
-        let (status, _, body) = server.raw(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
+        let (status, _, body) = server.raw(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes());
         let body = String::from_utf8_lossy(&body);
         assert!(status == 400 || status == 404, "{path} got {status}: {body}");
         assert!(!body.contains("TOP-SECRET"), "{path} leaked the secret");
@@ -147,17 +147,47 @@ fn no_request_path_escapes_the_site() {
     for request in [
         &b"GARBAGE\r\n\r\n"[..],
         b"GET / HTTP/1.1\r\n\r\n",
-        b"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /%zz HTTP/1.1\r\nHost: localhost\r\n\r\n",
         b"GET / HTTP/1.1\r\nBroken header\r\n\r\n",
-        b"\xff\xfe / HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"\xff\xfe / HTTP/1.1\r\nHost: localhost\r\n\r\n",
     ] {
         let (status, _, _) = server.raw(request);
         assert_eq!(status, 400, "{:?}", String::from_utf8_lossy(request));
     }
-    let big = format!("GET / HTTP/1.1\r\nHost: x\r\nX: {}\r\n\r\n", "a".repeat(20_000));
+    let big = format!("GET / HTTP/1.1\r\nHost: localhost\r\nX: {}\r\n\r\n", "a".repeat(20_000));
     assert_eq!(server.raw(big.as_bytes()).0, 431);
     // Still serving.
     assert_eq!(server.get(PAGE).0, 200);
+}
+
+#[test]
+fn only_requests_for_this_machine_are_answered() {
+    let dir = fixture("mini");
+    let server = Serve::start(dir.path());
+    let port = server.addr.port();
+    let request = |target: &str, host: &str| format!("GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    for host in ["localhost".to_owned(), format!("localhost:{port}"), "127.0.0.1".into(), format!("127.0.0.1:{port}")]
+        .into_iter()
+        .chain(["[::1]".to_owned(), format!("[::1]:{port}")])
+    {
+        let (status, _, body) = server.raw(request(PAGE, &host).as_bytes());
+        assert_eq!(status, 200, "{host}");
+        assert!(String::from_utf8_lossy(&body).contains("Name a responsible person"), "{host}");
+    }
+    // A page on evil.example whose name now resolves to 127.0.0.1 (DNS
+    // rebinding): its requests say so, and get nothing of the preview.
+    for host in ["evil.example".to_owned(), format!("evil.example:{port}"), format!("localhost.evil.example:{port}")] {
+        for target in ["/", PAGE, "/api/index.json", "/__craftpub/events", "/__craftpub/reload.js", "/nothing"] {
+            let (status, head, body) = server.raw(request(target, &host).as_bytes());
+            let body = String::from_utf8_lossy(&body);
+            assert_eq!(status, 403, "{host} {target}: {body}");
+            assert!(head.contains("content-type: text/plain"), "{head}");
+            assert!(body.contains("DNS rebinding") && !body.contains("Name a responsible"), "{body}");
+        }
+    }
+    let absolute = format!("GET http://evil.example:{port}/ HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert_eq!(server.raw(absolute.as_bytes()).0, 403, "the target's host counts, not the header's");
+    assert_eq!(server.raw(b"GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n").0, 400);
 }
 
 #[test]
@@ -283,8 +313,8 @@ fn hello_reports_errors_to_pages_that_connect_later() {
     assert_eq!(events.expect("breaking").0, "errors");
 
     let mut s = TcpStream::connect_timeout(&server.addr, WAIT).unwrap();
-    s.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-    let mut late = Events { reader: BufReader::new(s) };
+    s.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let (_, mut late) = Events::open(s);
     let (name, data) = late.next(WAIT).expect("hello");
     assert_eq!(name, "hello");
     let data: serde_json::Value = serde_json::from_str(&data).unwrap();

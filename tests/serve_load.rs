@@ -122,7 +122,7 @@ fn exchange(addr: SocketAddr, request: &[u8], head_only: bool) -> Result<Reply, 
 }
 
 fn get(addr: SocketAddr, path: &str) -> Result<Reply, String> {
-    exchange(addr, format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(), false)
+    exchange(addr, format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes(), false)
 }
 
 /// A small deterministic random number generator (xorshift64*).
@@ -192,18 +192,24 @@ fn client(addr: SocketAddr, site: &Site, seed: u64, stop: &AtomicBool) -> Tally 
         let started = Instant::now();
         // (request, expected status, HEAD?, what the body must be)
         let (request, expected, head_only, html): (String, u16, bool, bool) = match roll {
-            0..40 => (format!("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", rng.pick(&site.pages)), 200, false, true),
-            40..52 => (format!("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", rng.pick(&site.assets)), 200, false, false),
-            52..62 => (format!("HEAD {} HTTP/1.1\r\nHost: x\r\n\r\n", rng.pick(&site.pages)), 200, true, false),
+            0..40 => (format!("GET {} HTTP/1.1\r\nHost: localhost\r\n\r\n", rng.pick(&site.pages)), 200, false, true),
+            40..52 => {
+                (format!("GET {} HTTP/1.1\r\nHost: localhost\r\n\r\n", rng.pick(&site.assets)), 200, false, false)
+            }
+            52..62 => (format!("HEAD {} HTTP/1.1\r\nHost: localhost\r\n\r\n", rng.pick(&site.pages)), 200, true, false),
             62..70 => (format!("GET /en/9.9/missing-{seed}-{n}.html HTTP/1.0\r\n\r\n"), 404, false, true),
             70..78 => {
                 let (path, status) = *rng.pick(&HOSTILE);
-                (format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n"), status, false, false)
+                (format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"), status, false, false)
             }
-            78..82 => ("GET /en/2.1 HTTP/1.1\r\nHost: x\r\n\r\n".into(), 301, false, false),
+            78..82 => ("GET /en/2.1 HTTP/1.1\r\nHost: localhost\r\n\r\n".into(), 301, false, false),
             82..85 => ("GARBAGE\r\n\r\n".into(), 400, false, false),
-            85..87 => ("POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n".into(), 405, false, false),
-            87 => (format!("GET / HTTP/1.1\r\nHost: x\r\nX: {}\r\n\r\n", "a".repeat(17_000)), 431, false, false),
+            85..87 => {
+                ("POST /index.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n".into(), 405, false, false)
+            }
+            87 => {
+                (format!("GET / HTTP/1.1\r\nHost: localhost\r\nX: {}\r\n\r\n", "a".repeat(17_000)), 431, false, false)
+            }
             88..96 => {
                 match drop_midway(addr, &mut rng) {
                     Ok(()) => tally.dropped += 1,
@@ -253,7 +259,8 @@ fn drop_midway(addr: SocketAddr, rng: &mut Rng) -> Result<(), String> {
         0 => {}
         1 => s.write_all(b"GET /en/2.1/module-2.html HT").map_err(|e| format!("send: {e}"))?,
         2 => {
-            s.write_all(b"GET /en/2.1/print.html HTTP/1.1\r\nHost: x\r\n\r\n").map_err(|e| format!("send: {e}"))?;
+            s.write_all(b"GET /en/2.1/print.html HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .map_err(|e| format!("send: {e}"))?;
             let mut part = [0u8; 512];
             s.read_exact(&mut part).map_err(|e| format!("receive: {e}"))?;
         }
@@ -269,7 +276,7 @@ fn drop_midway(addr: SocketAddr, rng: &mut Rng) -> Result<(), String> {
 fn open_and_drop_stream(addr: SocketAddr) -> Result<(), String> {
     let mut s = TcpStream::connect_timeout(&addr, WAIT).map_err(|e| format!("connect: {e}"))?;
     s.set_read_timeout(Some(WAIT)).map_err(|e| e.to_string())?;
-    s.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: x\r\n\r\n").map_err(|e| format!("send: {e}"))?;
+    s.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: localhost\r\n\r\n").map_err(|e| format!("send: {e}"))?;
     let mut start = [0u8; 15];
     s.read_exact(&mut start).map_err(|e| format!("receive: {e}"))?;
     if &start != b"HTTP/1.1 200 OK" {

@@ -1,27 +1,31 @@
 //! Server-Sent Events: the open pages that listen for reloads and errors.
 //!
-//! A subscribed connection is not given a thread: its stream is kept in a
-//! list and written to when there is news, so any number of open pages cost
-//! no thread. Each write is bounded by a timeout; a page that went away is
-//! dropped on the next write that fails, or, when the hub is full, as soon as
-//! a new page wants in.
+//! The hub knows a page only as a [`Listener`], something it can hand an
+//! event to without waiting and ask whether the page is gone; the transport
+//! decides what that is (see [`super::transport`]). So a listening page is
+//! not given a thread, and any number of open pages cost none. A page that
+//! went away, or stopped reading, is dropped on the next send that fails,
+//! or, when the hub is full, as soon as a new page wants in.
 
-use std::io::{self, Write};
-use std::net::{Shutdown, TcpStream};
 use std::sync::Mutex;
-use std::time::Duration;
+
+use bytes::Bytes;
 
 /// The most pages that may listen at once; more get 503.
 pub const MAX_LISTENERS: usize = 128;
 
-/// How long a write to one listener may block before it is dropped.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
+/// The start of every stream: how soon a page reconnects after losing it.
+pub const STREAM_START: &str = "retry: 1000\n\n";
 
-/// The response head that opens an event stream.
-pub const STREAM_HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: keep-alive\r\n\r\n";
+/// One page listening for events, as the transport holds it.
+pub trait Listener: Send {
+    /// Hands `bytes` (whole events) on to the page without waiting; `false`
+    /// when the page cannot take them (it left, or stopped reading).
+    fn send(&mut self, bytes: &Bytes) -> bool;
 
-/// The start of the stream: how soon a page reconnects after losing it.
-const STREAM_START: &str = "retry: 1000\n\n";
+    /// Whether the page is known to have left, found without sending.
+    fn has_left(&self) -> bool;
+}
 
 /// Formats one event: its name and its one-line data.
 pub fn format_event(name: &str, data: &str) -> String {
@@ -40,53 +44,63 @@ pub fn format_event(name: &str, data: &str) -> String {
 /// The pages listening for events.
 #[derive(Default)]
 pub struct Hub {
-    listeners: Mutex<Vec<TcpStream>>,
+    listeners: Mutex<Vec<Box<dyn Listener>>>,
 }
 
 impl Hub {
-    /// Adds `stream` as a listener after writing the stream head and the
+    /// Adds `listener` after sending it the start of the stream and the
     /// first event, which `first` makes while the hub is locked, so that no
-    /// broadcast can fall between the two. Gives the stream back when the
+    /// broadcast can fall between the two. Gives the listener back when the
     /// hub is full, and nothing when the page went away.
-    pub fn subscribe(&self, mut stream: TcpStream, first: impl FnOnce() -> String) -> Result<(), Option<TcpStream>> {
+    pub fn subscribe<L: Listener + 'static>(
+        &self,
+        mut listener: L,
+        first: impl FnOnce() -> String,
+    ) -> Result<(), Option<L>> {
         let mut listeners = self.lock();
         if listeners.len() >= MAX_LISTENERS {
-            // Pages that left are only found by writing to them, which may
+            // Pages that left are only found by sending to them, which may
             // be 15 s away (the heartbeat): look for them now.
-            listeners.retain(|s| !has_left(s));
+            listeners.retain(|l| !l.has_left());
         }
         if listeners.len() >= MAX_LISTENERS {
-            return Err(Some(stream));
+            return Err(Some(listener));
         }
-        let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-        let mut bytes = format!("{STREAM_HEAD}{STREAM_START}");
-        bytes.push_str(&first());
-        if stream.write_all(bytes.as_bytes()).is_err() || stream.flush().is_err() {
+        let mut start = String::from(STREAM_START);
+        start.push_str(&first());
+        if !listener.send(&Bytes::from(start)) {
             return Err(None);
         }
-        listeners.push(stream);
+        listeners.push(Box::new(listener));
         Ok(())
     }
 
     /// Sends `bytes` to every listener, dropping those that fail; returns
     /// how many received it.
-    pub fn send(&self, bytes: &[u8]) -> usize {
+    pub fn send(&self, bytes: &Bytes) -> usize {
         let mut listeners = self.lock();
-        listeners.retain_mut(|s| s.write_all(bytes).and_then(|()| s.flush()).is_ok());
+        listeners.retain_mut(|l| l.send(bytes));
         listeners.len()
     }
 
     /// Sends an event to every listener, made while the hub is locked.
     pub fn broadcast(&self, event: impl FnOnce() -> String) -> usize {
         let mut listeners = self.lock();
-        let bytes = event();
-        listeners.retain_mut(|s| s.write_all(bytes.as_bytes()).and_then(|()| s.flush()).is_ok());
+        let bytes = Bytes::from(event());
+        listeners.retain_mut(|l| l.send(&bytes));
         listeners.len()
     }
 
     /// A comment line that keeps connections open and finds pages that left.
     pub fn heartbeat(&self) -> usize {
-        self.send(b": ping\n\n")
+        self.send(&Bytes::from_static(b": ping\n\n"))
+    }
+
+    /// Drops the pages known to have left; returns how many listen.
+    pub fn forget_left(&self) -> usize {
+        let mut listeners = self.lock();
+        listeners.retain(|l| !l.has_left());
+        listeners.len()
     }
 
     /// How many pages listen.
@@ -99,35 +113,21 @@ impl Hub {
         self.len() == 0
     }
 
-    /// Closes every listener's connection.
+    /// Lets go of every listener, which ends its stream.
     pub fn close_all(&self) {
-        for s in self.lock().drain(..) {
-            let _ = s.shutdown(Shutdown::Both);
-        }
+        self.lock().clear();
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<TcpStream>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Box<dyn Listener>>> {
         self.listeners.lock().unwrap_or_else(|e| e.into_inner())
     }
-}
-
-/// Whether the page at the other end closed the stream (or it failed),
-/// found without waiting and without taking a byte from it.
-fn has_left(stream: &TcpStream) -> bool {
-    if stream.set_nonblocking(true).is_err() {
-        return true;
-    }
-    let left = match stream.peek(&mut [0u8; 1]) {
-        Ok(0) => true,
-        Ok(_) => false,
-        Err(e) => e.kind() != io::ErrorKind::WouldBlock,
-    };
-    left || stream.set_nonblocking(false).is_err()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     #[test]
     fn events_are_framed() {
@@ -135,29 +135,66 @@ mod tests {
         assert_eq!(format_event("x", "a\nb"), "event: x\ndata: a\ndata: b\n\n");
     }
 
+    /// A page: what it was sent, and whether it left or stopped reading.
+    #[derive(Clone, Default)]
+    struct Page {
+        got: Arc<Mutex<Vec<u8>>>,
+        left: Arc<AtomicBool>,
+        stuck: Arc<AtomicBool>,
+    }
+
+    impl Listener for Page {
+        fn send(&mut self, bytes: &Bytes) -> bool {
+            if self.left.load(Ordering::SeqCst) || self.stuck.load(Ordering::SeqCst) {
+                return false;
+            }
+            self.got.lock().unwrap().extend_from_slice(bytes);
+            true
+        }
+
+        fn has_left(&self) -> bool {
+            self.left.load(Ordering::SeqCst)
+        }
+    }
+
+    impl Page {
+        fn text(&self) -> String {
+            String::from_utf8(self.got.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    #[test]
+    fn a_page_hears_the_start_then_every_broadcast_until_it_fails() {
+        let hub = Hub::default();
+        let (a, b) = (Page::default(), Page::default());
+        assert!(hub.subscribe(a.clone(), || format_event("hello", "1")).is_ok());
+        assert!(hub.subscribe(b.clone(), || format_event("hello", "2")).is_ok());
+        assert_eq!(a.text(), "retry: 1000\n\nevent: hello\ndata: 1\n\n");
+        assert_eq!(hub.broadcast(|| format_event("reload", "{}")), 2);
+        b.stuck.store(true, Ordering::SeqCst);
+        assert_eq!(hub.heartbeat(), 1, "a page that cannot take an event is dropped");
+        assert!(a.text().ends_with("event: reload\ndata: {}\n\n: ping\n\n"), "{}", a.text());
+        assert!(!b.text().contains("ping"));
+        let gone = Page::default();
+        gone.stuck.store(true, Ordering::SeqCst);
+        assert!(matches!(hub.subscribe(gone, String::new), Err(None)));
+        hub.close_all();
+        assert!(hub.is_empty());
+    }
+
     #[test]
     fn a_full_hub_makes_room_by_dropping_pages_that_left() {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
         let hub = Hub::default();
-        let mut pages = Vec::new();
-        for _ in 0..MAX_LISTENERS {
-            let page = TcpStream::connect(addr).unwrap();
-            let (stream, _) = listener.accept().unwrap();
-            assert!(hub.subscribe(stream, String::new).is_ok());
-            pages.push(page);
+        let pages: Vec<Page> = (0..MAX_LISTENERS).map(|_| Page::default()).collect();
+        for page in &pages {
+            assert!(hub.subscribe(page.clone(), String::new).is_ok());
         }
-        let newcomer = || {
-            let page = TcpStream::connect(addr).unwrap();
-            (page, listener.accept().unwrap().0)
-        };
-        let (_page, stream) = newcomer();
-        assert!(matches!(hub.subscribe(stream, String::new), Err(Some(_))), "full while every page stays");
+        assert!(matches!(hub.subscribe(Page::default(), String::new), Err(Some(_))), "full while every page stays");
         // Ten pages leave; nothing has been sent since, so only looking finds it.
-        pages.drain(..10);
-        std::thread::sleep(Duration::from_millis(100));
-        let (_page, stream) = newcomer();
-        assert!(hub.subscribe(stream, String::new).is_ok());
+        for page in &pages[..10] {
+            page.left.store(true, Ordering::SeqCst);
+        }
+        assert!(hub.subscribe(Page::default(), String::new).is_ok());
         assert_eq!(hub.len(), MAX_LISTENERS - 9);
     }
 }

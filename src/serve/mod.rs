@@ -13,27 +13,29 @@
 //!   one, never a half-written folder, and nothing races a writer on disk;
 //! - the preview never touches `public/`, so it cannot clobber a build.
 //!
-//! The HTTP side uses std's [`TcpListener`] and a short-lived thread per
-//! connection, at most [`MAX_CONNECTIONS`] at once and [`MAX_PER_CLIENT`] per
-//! client address (see [`http`]), so that connections left idle cannot keep
-//! others waiting; open pages listen on a Server-Sent Events stream (see
-//! [`events`]) that costs no thread. A watcher thread ([`watch`]) debounces
-//! changes to `standard/`, `translations/` and `theme/`, rebuilds, and tells
-//! the pages to reload; when the sources have errors the last good site stays
+//! Every answer is decided by [`route::route`], from the [`State`] being
+//! shown, without sockets. The HTTP side is hyper on a small tokio runtime
+//! ([`transport`]): at most [`MAX_CONNECTIONS`] connections at once and
+//! [`MAX_PER_CLIENT`] per client address, 10 s for a request head, so that
+//! connections left idle cannot keep others waiting; open pages listen on a
+//! Server-Sent Events stream (see [`events`]) that costs no thread. A watcher
+//! thread ([`watch`]) debounces changes to `standard/`, `translations/` and
+//! `theme/`, rebuilds, and tells the pages to reload; when the sources have
+//! errors the last good site stays
 //! up and every HTML page carries an overlay listing them ([`inject`]).
 
 pub mod events;
-pub mod http;
 pub mod inject;
+pub mod route;
+pub mod transport;
 pub mod watch;
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -44,8 +46,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::files::SiteFiles;
 use crate::site::cache::RenderCache;
 use events::Hub;
-use http::{Method, Request, Response};
-use inject::Injection;
+use route::{Request, Response, State};
+use transport::{EventSender, Limits};
+pub use transport::{MAX_CONNECTIONS, MAX_PER_CLIENT};
 use watch::{Fingerprint, WatchSet};
 
 /// How the server is started.
@@ -88,18 +91,6 @@ const MAX_DELAY: Duration = Duration::from_secs(1);
 /// How often open pages are pinged, which also finds pages that left.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
-/// How many connections may be answered at once, each on its own thread
-/// (from accepting it until its answer is written; an event stream, once
-/// open, is held by the [`Hub`] instead). More are answered 503 at once.
-pub const MAX_CONNECTIONS: usize = 128;
-
-/// How many of those one client address may hold. A browser opens at most
-/// six connections to a host (some of them ahead of need, left idle until the
-/// request deadline); this leaves room for several, while one client that
-/// opens connections by the hundred cannot keep a reader on another device
-/// from being served.
-pub const MAX_PER_CLIENT: usize = 32;
-
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -119,29 +110,6 @@ pub enum ServeError {
     Thread(std::io::Error),
 }
 
-/// A build the server can show: the site and what is known about its sources.
-struct State {
-    /// The last good site; `None` until a build succeeds.
-    site: Option<Arc<SiteFiles>>,
-    /// Names the site: changes whenever a new site (or the end of an error)
-    /// is served, and differs between server runs.
-    build: String,
-    /// Set while the last rebuild failed: every diagnostic, for the overlay.
-    problems: Option<Arc<Vec<Diagnostic>>>,
-}
-
-impl State {
-    /// The `hello` event that opens an event stream.
-    fn hello(&self) -> String {
-        let data = json!({
-            "build": self.build,
-            "failed": self.problems.is_some(),
-            "problems": self.problems.as_deref().map(Vec::as_slice).unwrap_or_default(),
-        });
-        events::format_event("hello", &data.to_string())
-    }
-}
-
 /// What the threads share.
 struct Shared {
     root: PathBuf,
@@ -159,6 +127,16 @@ impl Shared {
 
     fn set_state(&self, state: State) {
         *self.state.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(state);
+    }
+}
+
+impl transport::App for Shared {
+    fn answer(&self, request: &Request) -> Response {
+        route::route(&self.state(), request)
+    }
+
+    fn listen(&self, events: EventSender) -> Result<(), Option<EventSender>> {
+        self.hub.subscribe(events, || self.state().hello())
     }
 }
 
@@ -237,7 +215,7 @@ const MAX_LISTED_CHANGES: usize = 200;
 pub struct Server {
     shared: Arc<Shared>,
     addr: SocketAddr,
-    acceptor: Option<JoinHandle<()>>,
+    transport: Option<transport::Running>,
     watcher: Option<JoinHandle<()>>,
     wake_watcher: mpsc::Sender<Msg>,
 }
@@ -282,10 +260,9 @@ impl Server {
             Rebuilder { shared: Arc::clone(&shared), fingerprint: None, count: 0, cache: RenderCache::new() };
         rebuilder.rebuild();
 
-        let acceptor = spawn("craftpub-accept", {
-            let shared = Arc::clone(&shared);
-            move || accept_into(&listener, &shared, &Limits::new(MAX_CONNECTIONS, MAX_PER_CLIENT))
-        })?;
+        let app: Arc<dyn transport::App> = Arc::clone(&shared) as _;
+        let running = transport::start(listener, app, Limits::new(MAX_CONNECTIONS, MAX_PER_CLIENT))
+            .map_err(ServeError::Thread)?;
         let watcher = match watching {
             Some(watching) => {
                 let debounce = options.debounce;
@@ -293,7 +270,7 @@ impl Server {
             }
             None => None,
         };
-        Ok(Server { shared, addr, acceptor: Some(acceptor), watcher, wake_watcher })
+        Ok(Server { shared, addr, transport: Some(running), watcher, wake_watcher })
     }
 
     /// The address the server listens on (with the port picked for port 0).
@@ -311,227 +288,20 @@ impl Server {
     /// timeouts).
     pub fn shutdown(mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        // Wake the acceptor, blocked in accept(), with one connection.
-        let wake = match self.addr.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(Ipv4Addr::LOCALHOST.into(), self.addr.port()),
-            IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(Ipv6Addr::LOCALHOST.into(), self.addr.port()),
-            _ => self.addr,
-        };
-        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
         let _ = self.wake_watcher.send(Msg::Stop);
+        // Letting go of the event streams ends them; then the transport stops.
         self.shared.hub.close_all();
-        for handle in [self.acceptor.take(), self.watcher.take()].into_iter().flatten() {
-            let _ = handle.join();
+        if let Some(transport) = self.transport.take() {
+            transport.stop();
+        }
+        if let Some(watcher) = self.watcher.take() {
+            let _ = watcher.join();
         }
     }
 }
 
 fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>, ServeError> {
     thread::Builder::new().name(name.into()).spawn(f).map_err(ServeError::Thread)
-}
-
-/// The connections being answered, in all and by client address, with
-/// their limits. A connection takes a [`Slot`] before its thread starts and
-/// gives it back when the thread ends, however it ends.
-struct Limits {
-    total: usize,
-    per_client: usize,
-    open: Mutex<(usize, HashMap<IpAddr, usize>)>,
-}
-
-/// One connection's place in [`Limits`], given back when dropped.
-struct Slot {
-    limits: Arc<Limits>,
-    client: IpAddr,
-}
-
-impl Limits {
-    fn new(total: usize, per_client: usize) -> Arc<Limits> {
-        Arc::new(Limits { total, per_client, open: Mutex::new((0, HashMap::new())) })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, (usize, HashMap<IpAddr, usize>)> {
-        self.open.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// A slot for a connection from `client`, unless that would pass a limit.
-    fn acquire(self: &Arc<Self>, client: IpAddr) -> Option<Slot> {
-        let mut open = self.lock();
-        let (total, by_client) = &mut *open;
-        let mine = by_client.entry(client).or_default();
-        if *total >= self.total || *mine >= self.per_client {
-            if *mine == 0 {
-                by_client.remove(&client);
-            }
-            return None;
-        }
-        *mine += 1;
-        *total += 1;
-        Some(Slot { limits: Arc::clone(self), client })
-    }
-
-    /// How many connections are open.
-    #[cfg(test)]
-    fn open(&self) -> usize {
-        self.lock().0
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut open = self.limits.lock();
-        let (total, by_client) = &mut *open;
-        *total -= 1;
-        if let Some(mine) = by_client.get_mut(&self.client) {
-            *mine -= 1;
-            if *mine == 0 {
-                by_client.remove(&self.client);
-            }
-        }
-    }
-}
-
-/// Accepts connections, each answered on a thread of its own within
-/// `limits`, until told to stop. A connection past the limits is answered
-/// 503 at once, without a thread.
-fn accept_into(listener: &TcpListener, shared: &Arc<Shared>, limits: &Arc<Limits>) {
-    for stream in listener.incoming() {
-        if shared.stop.load(Ordering::SeqCst) {
-            break;
-        }
-        let mut stream = match stream {
-            Ok(stream) => stream,
-            // Out of file descriptors, say: wait a little rather than spin.
-            Err(_) => {
-                thread::sleep(Duration::from_millis(10));
-                continue;
-            }
-        };
-        let client = stream.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        let Some(slot) = limits.acquire(client) else {
-            // A fresh connection's send buffer is empty: this does not wait.
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-            http::plain(503, "Service Unavailable", "busy: too many connections", false, &mut stream);
-            continue;
-        };
-        let _ = stream.set_write_timeout(Some(http::WRITE_TIMEOUT));
-        let log = shared.log;
-        let shared = Arc::clone(shared);
-        let answer = move || {
-            let _slot = slot;
-            // A bug in answering one request must not stop the server.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(stream, &shared)));
-        };
-        // If no thread can be had, the connection is closed unanswered.
-        if let Err(e) = thread::Builder::new().name("craftpub-http".into()).spawn(answer) {
-            say!(log, "craftpub serve: cannot start a thread for a connection: {e}");
-        }
-    }
-}
-
-/// Answers one connection.
-fn handle(mut stream: TcpStream, shared: &Shared) {
-    let head = http::read_head(&mut http::Deadline::new(&stream, http::READ_TIMEOUT));
-    let request = match head.and_then(|h| match h {
-        Some(head) => http::parse_head(&head).map(Some),
-        None => Ok(None),
-    }) {
-        Ok(Some(r)) => r,
-        Ok(None) => return,
-        Err(e) => {
-            let (status, reason) = e.status();
-            http::plain(status, reason, &e.to_string(), false, &mut stream);
-            let _ = stream.shutdown(Shutdown::Both);
-            return;
-        }
-    };
-    let head_only = request.method == Method::Head;
-    if request.path == inject::EVENTS_URL {
-        if head_only {
-            let _ = stream.write_all(events::STREAM_HEAD.as_bytes());
-            return;
-        }
-        let first = || shared.state().hello();
-        if let Err(Some(mut stream)) = shared.hub.subscribe(stream, first) {
-            http::plain(503, "Service Unavailable", "too many open pages", false, &mut stream);
-        }
-        return;
-    }
-    respond(&request, shared, &mut stream);
-    let _ = stream.shutdown(Shutdown::Write);
-}
-
-/// Answers a request for a page or file of the site.
-fn respond(request: &Request, shared: &Shared, out: &mut TcpStream) {
-    let head_only = request.method == Method::Head;
-    let script = match request.path.as_str() {
-        inject::SCRIPT_URL => Some(inject::SCRIPT),
-        inject::WORKER_URL => Some(inject::WORKER),
-        _ => None,
-    };
-    if let Some(script) = script {
-        let _ = Response {
-            status: 200,
-            reason: "OK",
-            content_type: http::content_type(".js"),
-            headers: Vec::new(),
-            body: script.as_bytes(),
-        }
-        .write_to(out, head_only);
-        return;
-    }
-    let state = shared.state();
-    let problems = state.problems.as_deref().map(Vec::as_slice);
-    let Some(site) = state.site.as_deref() else {
-        // No good build yet: a page that shows the errors and waits.
-        let body = Injection { build: &state.build, missing: true, problems }.apply(inject::waiting_page());
-        let _ = Response {
-            status: 503,
-            reason: "Service Unavailable",
-            content_type: http::content_type("x.html"),
-            headers: vec![("Retry-After", "1".into())],
-            body: &body,
-        }
-        .write_to(out, head_only);
-        return;
-    };
-
-    let key = &request.path[1..];
-    let key = if key.is_empty() || key.ends_with('/') { format!("{key}index.html") } else { key.to_owned() };
-    let (status, reason, key, missing) = if site.contains_key(&key) {
-        (200, "OK", key, false)
-    } else if site.contains_key(&format!("{key}/index.html")) {
-        // A folder named without its slash: relative links need the slash.
-        let mut location = format!("{}/", request.path);
-        if let Some(q) = &request.query {
-            location.push('?');
-            location.push_str(q);
-        }
-        let _ = Response {
-            status: 301,
-            reason: "Moved Permanently",
-            content_type: "text/plain; charset=utf-8",
-            headers: vec![("Location", location)],
-            body: b"moved\n",
-        }
-        .write_to(out, head_only);
-        return;
-    } else {
-        (404, "Not Found", "404.html".to_owned(), true)
-    };
-    let Some(bytes) = site.get(&key) else {
-        http::plain(404, "Not Found", "no such page", head_only, out);
-        return;
-    };
-    let content_type = http::content_type(&key);
-    let injected;
-    let body: &[u8] = if content_type.starts_with("text/html") {
-        injected = Injection { build: &state.build, missing, problems }.apply(bytes);
-        &injected
-    } else {
-        bytes
-    };
-    let _ = Response { status, reason, content_type, headers: Vec::new(), body }.write_to(out, head_only);
 }
 
 /// Rebuilds on demand and publishes the result.
@@ -723,24 +493,5 @@ mod tests {
         new.remove("c.css");
         assert_eq!(changed_pages(&old, &new), ["/b.html", "/c.css", "/d/index.html"]);
         assert!(changed_pages(&old, &old).is_empty());
-    }
-
-    #[test]
-    fn connections_are_limited_in_all_and_per_client() {
-        let limits = Limits::new(5, 3);
-        let (a, b, c): (IpAddr, IpAddr, IpAddr) =
-            ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap(), "::1".parse().unwrap());
-        let from_a: Vec<Slot> = (0..3).map(|_| limits.acquire(a).expect("a slot")).collect();
-        assert!(limits.acquire(a).is_none(), "a fourth from one client");
-        let from_b: Vec<Slot> = (0..2).map(|_| limits.acquire(b).expect("a slot")).collect();
-        assert!(limits.acquire(c).is_none(), "a sixth in all");
-        assert_eq!(limits.open(), 5);
-        drop(from_a);
-        assert_eq!(limits.open(), 2);
-        let again = limits.acquire(a).expect("slots are given back");
-        assert!(limits.acquire(c).is_some());
-        drop((again, from_b));
-        assert_eq!(limits.open(), 0);
-        assert!(limits.lock().1.is_empty(), "no client is remembered once gone");
     }
 }

@@ -103,28 +103,18 @@ impl Serve {
 
     /// Sends `GET PATH`; returns (status, headers in lower case, body as text).
     pub fn get(&self, path: &str) -> (u16, String, String) {
-        let (status, head, body) = self.raw(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
+        let (status, head, body) = self.raw(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes());
         (status, head, String::from_utf8_lossy(&body).into_owned())
     }
 
     /// Opens an event stream and reads its `hello` event.
     pub fn events(&self) -> Events {
         let mut s = TcpStream::connect_timeout(&self.addr, WAIT).unwrap();
-        s.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").unwrap();
-        let mut reader = BufReader::new(s);
-        let mut head = String::new();
-        loop {
-            let mut line = String::new();
-            reader.get_ref().set_read_timeout(Some(WAIT)).unwrap();
-            reader.read_line(&mut line).unwrap();
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-            head.push_str(&line);
-        }
+        s.write_all(b"GET /__craftpub/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+            .unwrap();
+        let (head, mut events) = Events::open(s);
         assert!(head.starts_with("HTTP/1.1 200"), "{head}");
         assert!(head.to_lowercase().contains("content-type: text/event-stream"), "{head}");
-        let mut events = Events { reader };
         let (name, _) = events.next(WAIT).expect("a hello event");
         assert_eq!(name, "hello");
         events
@@ -155,18 +145,99 @@ impl Drop for Serve {
 
 /// A subscription to the server's events.
 pub struct Events {
-    /// The stream, read line by line.
-    pub reader: BufReader<TcpStream>,
+    stream: TcpStream,
+    reader: BufReader<Body>,
+}
+
+/// A response body as sent: in chunks (`Transfer-Encoding: chunked`,
+/// decoded here as any HTTP/1.1 client does) or up to the end of the
+/// connection.
+struct Body {
+    stream: TcpStream,
+    chunked: bool,
+    /// Bytes left in the current chunk; `None` after the last chunk.
+    left: Option<usize>,
+}
+
+impl Body {
+    /// One line of the chunk framing, without its CRLF.
+    fn framing_line(&mut self) -> std::io::Result<String> {
+        let mut line = Vec::new();
+        let mut byte = [0u8; 1];
+        while !line.ends_with(b"\r\n") {
+            if self.stream.read(&mut byte)? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            line.push(byte[0]);
+        }
+        line.truncate(line.len() - 2);
+        Ok(String::from_utf8_lossy(&line).into_owned())
+    }
+}
+
+impl Read for Body {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.chunked {
+            return self.stream.read(buf);
+        }
+        match self.left {
+            None => return Ok(0),
+            Some(0) => {
+                let size = self.framing_line()?;
+                let size = usize::from_str_radix(size.split(';').next().unwrap_or_default().trim(), 16)
+                    .map_err(|_| std::io::Error::other(format!("bad chunk size {size:?}")))?;
+                if size == 0 {
+                    self.framing_line()?;
+                    self.left = None;
+                    return Ok(0);
+                }
+                self.left = Some(size);
+            }
+            Some(_) => {}
+        }
+        let left = self.left.unwrap_or(0);
+        let most = buf.len().min(left);
+        let n = self.stream.read(&mut buf[..most])?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        self.left = Some(left - n);
+        if left == n && !self.framing_line()?.is_empty() {
+            return Err(std::io::Error::other("a chunk did not end with CRLF"));
+        }
+        Ok(n)
+    }
 }
 
 impl Events {
+    /// Reads the response head on `stream` (an event stream's request sent);
+    /// returns the head and the events that follow it.
+    pub fn open(stream: TcpStream) -> (String, Events) {
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            assert_eq!(
+                (&stream).read(&mut byte).unwrap(),
+                1,
+                "the head ended early: {:?}",
+                String::from_utf8_lossy(&head)
+            );
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let chunked = head.to_lowercase().contains("\r\ntransfer-encoding: chunked\r\n");
+        let body = Body { stream: stream.try_clone().unwrap(), chunked, left: Some(0) };
+        (head, Events { stream, reader: BufReader::new(body) })
+    }
+
     /// The next event within `timeout`: (name, data), or None.
     pub fn next(&mut self, timeout: Duration) -> Option<(String, String)> {
         let deadline = Instant::now() + timeout;
         let (mut name, mut data) = (String::new(), String::new());
         loop {
             let left = deadline.checked_duration_since(Instant::now())?;
-            self.reader.get_ref().set_read_timeout(Some(left.max(Duration::from_millis(1)))).ok()?;
+            self.stream.set_read_timeout(Some(left.max(Duration::from_millis(1)))).ok()?;
             let mut line = String::new();
             match self.reader.read_line(&mut line) {
                 Ok(0) | Err(_) => return None,
@@ -196,7 +267,7 @@ impl Events {
         let deadline = Instant::now() + timeout;
         let mut buf = [0u8; 256];
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let _ = self.reader.get_ref().set_read_timeout(Some(left.max(Duration::from_millis(1))));
+            let _ = self.stream.set_read_timeout(Some(left.max(Duration::from_millis(1))));
             match self.reader.read(&mut buf) {
                 Ok(0) => return true,
                 Ok(_) => continue,
