@@ -613,34 +613,6 @@ fn insert_search(ctx: &mut Context, lc: &LangContext, latest: Option<&Version>) 
     }
 }
 
-/// A chapter as one language shows it: the translated text where there is
-/// one, the English elsewhere; for search documents.
-fn localized_chapter(lch: &LocalChapter, requirements: &BTreeMap<&str, LocalRequirement>) -> Chapter {
-    let mut chapter = lch.source.clone();
-    chapter.title = lch.title().to_owned();
-    let mut n = 0;
-    for block in &mut chapter.blocks {
-        match block {
-            Block::Prose { text, .. } => {
-                *text = lch.prose(n).0.to_owned();
-                n += 1;
-            }
-            Block::Section(s) => {
-                s.title = lch.prose(n).0.to_owned();
-                n += 1;
-            }
-            Block::Requirement(r) => {
-                if let Some(local) = requirements.get(r.id.as_str()) {
-                    r.title = local.title().to_owned();
-                    r.body = local.body().to_owned();
-                    r.guidance = local.guidance().map(str::to_owned);
-                }
-            }
-        }
-    }
-    chapter
-}
-
 fn version_links(project: &Project, lang: &str, here: &Version, slug: Option<&str>) -> Vec<VersionLink> {
     project
         .versions
@@ -674,10 +646,8 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
         lc.localizer.requirements(version).into_iter().map(|r| (r.source.id.as_str(), r)).collect();
     let coverage = Coverage::of(&requirements.values().cloned().collect::<Vec<_>>());
     let search_lang = lc.search_language();
-    let docs: Vec<search::Document> = chapters
-        .iter()
-        .flat_map(|lch| search::chapter_documents(code, &version.id, &localized_chapter(lch, &requirements)))
-        .collect();
+    let source = (!lc.localizer.is_source()).then_some(project.standard.source_language.as_str());
+    let docs = search::edition_documents(code, &version.id, &chapters, &requirements, source);
     files.extend(search::edition_files(code, &version.id, &docs, search_lang).into_iter().map(|(p, b)| (p, b.into())));
 
     // The language of a title shown in English on a translated page.

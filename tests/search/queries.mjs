@@ -61,8 +61,8 @@ await run(publicDir, async (browser, site) => {
       return s && s.textContent && s.textContent !== form.getAttribute('data-loading');
     });
     const top = await page.evaluate(() => [...document.querySelectorAll('#search-page .search-list > li')].map((li) => {
-      const a = li.querySelector('a');
-      const id = li.querySelector('a .sr-id');
+      const a = li.querySelector(':scope > a');
+      const id = a && a.querySelector('.sr-id');
       return { id: id ? id.textContent : '', href: a ? a.href : '' };
     }));
     const ms = await page.evaluate(() => performance.getEntriesByName('craftpub-search').map((e) => e.duration));
@@ -97,7 +97,9 @@ await run(publicDir, async (browser, site) => {
       if (single) {
         const forms = new Set();
         if (unaccented(q) !== q) forms.add(unaccented(q));
-        if ([...q].length >= 5) forms.add(typo(unaccented(q)));
+        // Typo tolerance is for words of 5 letters or more (after an elided article).
+        const core = q.replace(/^[a-z]+['\u2019]/, '');
+        if ([...core].length >= 5) forms.add(typo(unaccented(q)));
         for (const form of forms) {
           const v = await results(lang, form);
           times.push(...v.ms);
