@@ -35,11 +35,12 @@ fn write_documents(dir: &Path, lang: &str, version: &str, docs: &[search::Docume
 }
 
 /// Builds `root` and writes, for each edition of the source language (and
-/// for each edition of `translated`, languages and versions), the
+/// for each edition of `translated`: language, version, and whether its
+/// text is the source language's, so that the queries apply), the
 /// download's `search-index.js` and the documents as indexed (see
 /// [`write_documents`]) with the queries of `queries` (each with the
 /// requirement it must find) for the current version.
-fn build_with_documents(root: &Path, queries: Option<&Path>, translated: &[(&str, &str)]) -> Vec<PathBuf> {
+fn build_with_documents(root: &Path, queries: Option<&Path>, translated: &[(&str, &str, bool)]) -> Vec<PathBuf> {
     let (code, stderr) = build(root, None);
     assert_eq!(code, 0, "{stderr}");
     let queries: toml::Table = match queries {
@@ -59,7 +60,7 @@ fn build_with_documents(root: &Path, queries: Option<&Path>, translated: &[(&str
         write_documents(&dir, &lang, &version.id, &docs, if current { &queries } else { &none });
         dirs.push(dir);
     }
-    for &(code, v) in translated {
+    for &(code, v, source_text) in translated {
         let version = project.version(v).unwrap();
         let localizer = craftpub::localize::Localizer::new(&project, code);
         let chapters: Vec<_> = version.chapters.iter().map(|c| localizer.chapter(version, c)).collect();
@@ -67,7 +68,7 @@ fn build_with_documents(root: &Path, queries: Option<&Path>, translated: &[(&str
             localizer.requirements(version).into_iter().map(|r| (r.source.id.as_str(), r)).collect();
         let docs = search::edition_documents(code, v, &chapters, &requirements, Some(&lang));
         let dir = root.join("public").join(code).join(v);
-        write_documents(&dir, code, v, &docs, &queries);
+        write_documents(&dir, code, v, &docs, if source_text { &queries } else { &none });
         dirs.push(dir);
     }
     dirs
@@ -228,11 +229,12 @@ fn indexes_are_the_indexes_lunr_js_builds() {
     }
     let project = shipped();
     // The shipped translations mix translated and English text: both indexes
-    // of each are checked.
+    // of each are checked, and the English queries in the Swahili edition
+    // (English text, Swahili interface).
     dirs.extend(build_with_documents(
         project.path(),
         Some(&repo().join("tests/search/queries-en.toml")),
-        &[("es", "2.1"), ("fr", "2.1"), ("pt", "2.1"), ("sw", "2.1")],
+        &[("es", "2.1", false), ("fr", "2.1", false), ("pt", "2.1", false), ("sw", "2.1", true)],
     ));
     let stems = stems_file(keep[0].path());
     let mut args: Vec<&Path> = vec![&stems];
