@@ -425,7 +425,6 @@ fn serves_every_request_whole_while_the_sources_change() {
         "/assets/search.js",
         "/assets/lunr/lunr.min.js",
         "/en/2.1/search-index.json",
-        "/en/2.1/search-index.js",
         "/es/2.0/search-index.json",
         "/api/index.json",
         "/sitemap.xml",

@@ -31,15 +31,20 @@ pub const NAMES: [&str; 9] =
     ["amendments", "criteria", "diff", "edition", "history", "index", "search", "status", "vocabulary"];
 
 /// An edition's search data, as `<lang>/<version>/search-index.json` holds
-/// it (and `search-index.js` assigns it to `window.craftpubSearch`).
+/// it (and the edition download's `search-index.js` assigns it to
+/// `window.craftpubSearch`).
 ///
 /// [`crate::search::search_data`] writes it by hand, so that the index is
 /// byte for byte what lunr.js serialises; this type only describes it, for
 /// its schema.
 #[derive(Serialize, JsonSchema)]
 pub struct SearchData {
-    /// The lunr pipeline: `en`, `es`, `fr`, `pt` or `none`.
+    /// The lunr pipeline of the edition's language: `en`, `es`, `fr`, `pt` or `none`.
     pub lang: String,
+    /// The pipeline of the source language, when some documents are shown
+    /// untranslated (their `l` names it); they are in `fallback_index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback_lang: Option<String>,
     /// The export format's version.
     pub format_version: String,
     /// The schema this file follows.
@@ -50,8 +55,12 @@ pub struct SearchData {
     pub fields: BTreeMap<String, f64>,
     /// The documents; lunr's refs are positions in this list.
     pub docs: Vec<SearchDocument>,
-    /// The serialised lunr 2.3.9 index, as `lunr.Index.load` reads it.
+    /// The serialised lunr 2.3.9 index of the documents in the edition's
+    /// language, as `lunr.Index.load` reads it.
     pub index: LunrIndex,
+    /// The index of the documents shown in the source language, with its pipeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback_index: Option<LunrIndex>,
 }
 
 /// One searchable document of an edition.
@@ -59,7 +68,7 @@ pub struct SearchData {
 pub struct SearchDocument {
     /// The title.
     pub t: String,
-    /// The requirement ID; empty for sections and chapters.
+    /// The requirement ID; empty for sections, chapters and glossary terms.
     pub i: String,
     /// The URL, relative to the edition's folder (where this file is).
     #[schemars(extend("format" = "uri-reference"))]
@@ -68,6 +77,18 @@ pub struct SearchDocument {
     pub x: String,
     /// The title of the chapter it belongs to.
     pub c: String,
+    /// A requirement's guidance, for snippets of matches there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub g: Option<String>,
+    /// The kind, where it is not a requirement or a chapter: `s` a section, `t` a glossary term.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k: Option<String>,
+    /// A section's requirements, as refs (positions in `docs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r: Option<Vec<usize>>,
+    /// The language of a text shown untranslated in a translated edition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub l: Option<String>,
 }
 
 /// A serialised lunr index.

@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{FORMAT_VERSION, schema_url};
-use crate::model::*;
 use crate::localize::fallback;
+use crate::model::*;
 
 /// `api/<lang>/vocabulary.json`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

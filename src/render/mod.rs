@@ -492,34 +492,6 @@ fn insert_search(ctx: &mut Context, lc: &LangContext, latest: Option<&Version>) 
     }
 }
 
-/// A chapter as one language shows it: the translated text where there is
-/// one, the English elsewhere; for search documents.
-fn localized_chapter(lch: &LocalChapter, requirements: &BTreeMap<&str, LocalRequirement>) -> Chapter {
-    let mut chapter = lch.source.clone();
-    chapter.title = lch.title().to_owned();
-    let mut n = 0;
-    for block in &mut chapter.blocks {
-        match block {
-            Block::Prose { text, .. } => {
-                *text = lch.prose(n).0.to_owned();
-                n += 1;
-            }
-            Block::Section(s) => {
-                s.title = lch.prose(n).0.to_owned();
-                n += 1;
-            }
-            Block::Requirement(r) => {
-                if let Some(local) = requirements.get(r.id.as_str()) {
-                    r.title = local.title().to_owned();
-                    r.body = local.body().to_owned();
-                    r.guidance = local.guidance().map(str::to_owned);
-                }
-            }
-        }
-    }
-    chapter
-}
-
 fn version_links(project: &Project, lang: &str, here: &Version, slug: Option<&str>) -> Vec<VersionLink> {
     project
         .versions
@@ -569,13 +541,8 @@ impl<'a> LocalEdition<'a> {
 /// chapter opening, in the edition's language.
 pub fn search_index(lc: &LangContext, edition: &LocalEdition) -> SiteFiles {
     let version = edition.version;
-    let docs: Vec<search::Document> = edition
-        .chapters
-        .iter()
-        .flat_map(|lch| {
-            search::chapter_documents(lc.code(), &version.id, &localized_chapter(lch, &edition.requirements))
-        })
-        .collect();
+    let source = (!lc.localizer.is_source()).then_some(lc.project.standard.source_language.as_str());
+    let docs = search::edition_documents(lc.code(), &version.id, &edition.chapters, &edition.requirements, source);
     search::edition_files(lc.code(), &version.id, &docs, lc.search_language())
         .into_iter()
         .map(|(p, b)| (p, b.into()))

@@ -134,16 +134,14 @@ fn add_download(
 /// at their site paths, before links are rewritten.
 fn edition_files(language: &Language, version: &Version, files: &SiteFiles) -> SiteFiles {
     let dir = urls::edition_dir(&language.code, &version.id);
-    let index_script = urls::search_index_script(&language.code, &version.id);
-    files
+    let mut out: SiteFiles = files
         .range(dir.clone()..)
         .take_while(|(path, _)| path.starts_with(&dir))
-        .filter(|(path, _)| {
-            path.strip_prefix(&dir)
-                .is_some_and(|rest| !rest.contains('/') && (rest.ends_with(".html") || **path == index_script))
-        })
+        .filter(|(path, _)| path.strip_prefix(&dir).is_some_and(|rest| !rest.contains('/') && rest.ends_with(".html")))
         .map(|(p, b)| (p.clone(), b.clone()))
-        .collect()
+        .collect();
+    out.extend(search::download_script(&language.code, &version.id, files));
+    out
 }
 
 /// The zip file of one edition.

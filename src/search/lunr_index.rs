@@ -25,9 +25,14 @@ pub struct Field {
     pub boost: f64,
 }
 
-/// The fields of every document, in the order lunr is told them.
-pub const FIELDS: [Field; 3] =
-    [Field { name: "title", boost: 10.0 }, Field { name: "body", boost: 1.0 }, Field { name: "id", boost: 10.0 }];
+/// The number of indexed fields.
+pub const FIELD_COUNT: usize = 2;
+
+/// The fields of every document, in the order lunr is told them. A
+/// requirement's ID is not a field: `search.js` matches typed IDs against
+/// the documents' IDs itself (exactly, and as a prefix while typing), which
+/// keeps a term and a vector per document out of the index.
+pub const FIELDS: [Field; FIELD_COUNT] = [Field { name: "title", boost: 10.0 }, Field { name: "body", boost: 1.0 }];
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -36,13 +41,13 @@ const B: f64 = 0.75;
 /// frequency (term number, count) in order of first appearance.
 type FieldTerms = (usize, Vec<(usize, usize)>);
 
-/// Builds the serialised index of `docs` (each the text of [`FIELDS`], in
-/// order; a document's ref is its position) for `language`.
+/// Builds the serialised index of `docs` (each its ref, ascending, and the
+/// text of [`FIELDS`], in order) for `language`.
 ///
 /// Terms are numbered in order of first appearance, which is the `_index`
 /// lunr gives them. The pipeline works token by token, so each distinct
 /// token goes through it once.
-pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
+pub fn build(docs: &[(usize, [&str; FIELD_COUNT])], language: SearchLanguage) -> String {
     let pipeline = Pipeline::new(language);
     // Token -> the numbers of its terms.
     let mut token_terms: HashMap<String, Vec<usize>, FastHash> = HashMap::default();
@@ -50,15 +55,15 @@ pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
     // it in each field (ascending).
     let mut numbers: HashMap<String, usize, FastHash> = HashMap::default();
     let mut terms: Vec<String> = Vec::new();
-    let mut postings: Vec<[Vec<usize>; 3]> = Vec::new();
+    let mut postings: Vec<[Vec<usize>; FIELD_COUNT]> = Vec::new();
     // Per term: where it is in the current field's frequencies, valid when
     // its stamp is the current field's.
     let mut slot: Vec<(usize, usize)> = Vec::new();
     let mut stamp = 0;
-    let mut field_terms: Vec<[FieldTerms; 3]> = Vec::with_capacity(docs.len());
+    let mut field_terms: Vec<[FieldTerms; FIELD_COUNT]> = Vec::with_capacity(docs.len());
 
-    for (doc, texts) in docs.iter().enumerate() {
-        let mut per_field: [FieldTerms; 3] = Default::default();
+    for &(doc, ref texts) in docs {
+        let mut per_field: [FieldTerms; FIELD_COUNT] = Default::default();
         for (f, text) in texts.iter().enumerate() {
             stamp += 1;
             let lowered = text.to_lowercase();
@@ -100,7 +105,7 @@ pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
     }
 
     // Average field lengths: every document has every field.
-    let mut average = [0.0_f64; 3];
+    let mut average = [0.0_f64; FIELD_COUNT];
     for (f, avg) in average.iter_mut().enumerate() {
         let total: usize = field_terms.iter().map(|d| d[f].0).sum();
         *avg = total as f64 / docs.len() as f64;
@@ -128,7 +133,7 @@ pub fn build(docs: &[[&str; 3]], language: SearchLanguage) -> String {
     out.push_str("],\"fieldVectors\":[");
     let mut first = true;
     let mut elements: Vec<(usize, f64)> = Vec::new();
-    for (doc, per_field) in field_terms.iter().enumerate() {
+    for (&(doc, _), per_field) in docs.iter().zip(&field_terms) {
         for (f, (length, freqs)) in per_field.iter().enumerate() {
             elements.clear();
             for &(n, tf) in freqs {
@@ -329,11 +334,13 @@ mod tests {
         // Checked against JSON.stringify of lunr.js 2.3.9 with the same
         // fields and boosts; tests/search/equivalence.mjs does this for
         // every fixture.
-        let json = build(&[["Hello", "a — world 3.1.2", ""], ["x", "worlds", "1.1"]], SearchLanguage::English);
-        assert!(json.starts_with(
-            "{\"version\":\"2.3.9\",\"fields\":[\"title\",\"body\",\"id\"],\"fieldVectors\":[[\"title/0\",[0,"
-        ));
-        assert!(json.contains("[\"3.1.2\",{\"_index\":3,\"title\":{},\"body\":{\"0\":{}},\"id\":{}}]"));
+        let json = build(&[(0, ["Hello", "a — world 3.1.2"]), (1, ["x", "worlds 1.1"])], SearchLanguage::English);
+        assert!(
+            json.starts_with(
+                "{\"version\":\"2.3.9\",\"fields\":[\"title\",\"body\"],\"fieldVectors\":[[\"title/0\",[0,"
+            )
+        );
+        assert!(json.contains("[\"3.1.2\",{\"_index\":3,\"title\":{},\"body\":{\"0\":{}}}]"));
         assert!(json.ends_with("\"pipeline\":[\"stemmer\"]}"));
     }
 
@@ -363,7 +370,7 @@ mod tests {
         let json = build(&[], SearchLanguage::Unstemmed);
         assert_eq!(
             json,
-            "{\"version\":\"2.3.9\",\"fields\":[\"title\",\"body\",\"id\"],\"fieldVectors\":[],\"invertedIndex\":[],\"pipeline\":[\"trimmer-craftpub\"]}"
+            "{\"version\":\"2.3.9\",\"fields\":[\"title\",\"body\"],\"fieldVectors\":[],\"invertedIndex\":[],\"pipeline\":[\"trimmer-craftpub\"]}"
         );
     }
 }

@@ -1,6 +1,15 @@
 //! Text processing exactly as lunr and lunr-languages do it in the browser:
-//! the tokenizer, then per language a trimmer, a stop-word filter, an
-//! optional accent fold and a stemmer.
+//! the tokenizer, then per language a trimmer, an elision strip (French,
+//! Portuguese), a stop-word filter, an accent fold and a stemmer.
+//!
+//! Three pipeline functions are craftpub's own, registered by `search.js`
+//! (and so by the page and by the lunr.js side of the equivalence test):
+//! `trimmer-craftpub` (see [`UNICODE_TRIMMER`]), `elision-craftpub` (drops
+//! an elided article or pronoun and its apostrophe from the start of a
+//! token: `l'eau` is `eau`) and `fold-craftpub` (the token without its
+//! accents, `ñ` and `ç` too, before the stemmer: phones often type without
+//! them; lunr-languages' French folds the same way). The tokenizer splits at the Ethiopic wordspace `፡` (U+1361) as at
+//! a space (`search.js` sets `lunr.tokenizer.separator` to the same rule).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -14,12 +23,14 @@ use super::{porter, portuguese, stopwords};
 pub enum SearchLanguage {
     /// lunr's own pipeline: `trimmer`, `stopWordFilter`, `stemmer` (Porter).
     English,
-    /// lunr-languages' Spanish, with its opt-in accent fold (`accentFold-es`)
-    /// before the stemmer, so that `minería` and `mineria` meet.
+    /// lunr-languages' Spanish, with `fold-craftpub` before the stemmer, so
+    /// that `minería` and `mineria`, `niños` and `ninos` meet.
     Spanish,
-    /// lunr-languages' French, which folds accents before stemming.
+    /// lunr-languages' French (which folds accents before stemming), with
+    /// `elision-craftpub` after the trimmer.
     French,
-    /// lunr-languages' Portuguese.
+    /// lunr-languages' Portuguese, with `elision-craftpub` after the
+    /// trimmer and `fold-craftpub` before the stemmer.
     Portuguese,
     /// Any other language: lunr's tokenizer and lower-casing, and a trimmer
     /// that keeps letters and digits of every script (`trimmer-craftpub`,
@@ -57,9 +68,9 @@ impl SearchLanguage {
     pub fn search_pipeline(self) -> &'static [&'static str] {
         match self {
             SearchLanguage::English => &["stemmer"],
-            SearchLanguage::Spanish => &["trimmer-es", "accentFold-es", "stemmer-es"],
-            SearchLanguage::French => &["trimmer-fr", "accentFold-fr", "stemmer-fr"],
-            SearchLanguage::Portuguese => &["trimmer-pt", "stemmer-pt"],
+            SearchLanguage::Spanish => &["trimmer-es", FOLD, "stemmer-es"],
+            SearchLanguage::French => &["trimmer-fr", ELISION, "accentFold-fr", "stemmer-fr"],
+            SearchLanguage::Portuguese => &["trimmer-pt", ELISION, FOLD, "stemmer-pt"],
             SearchLanguage::Unstemmed => &[UNICODE_TRIMMER],
         }
     }
@@ -67,9 +78,13 @@ impl SearchLanguage {
     fn steps(self) -> &'static [Step] {
         match self {
             SearchLanguage::English => &[Step::LunrTrimmer, Step::StopWords, Step::Porter],
-            SearchLanguage::Spanish => &[Step::LatinTrimmer, Step::StopWords, Step::FoldSpanish, Step::Snowball],
-            SearchLanguage::French => &[Step::LatinTrimmer, Step::StopWords, Step::FoldFrench, Step::Snowball],
-            SearchLanguage::Portuguese => &[Step::LatinTrimmer, Step::StopWords, Step::Portuguese],
+            SearchLanguage::Spanish => &[Step::LatinTrimmer, Step::StopWords, Step::Fold, Step::Snowball],
+            SearchLanguage::French => {
+                &[Step::LatinTrimmer, Step::Elision, Step::StopWords, Step::FoldFrench, Step::Snowball]
+            }
+            SearchLanguage::Portuguese => {
+                &[Step::LatinTrimmer, Step::Elision, Step::StopWords, Step::Fold, Step::Portuguese]
+            }
             SearchLanguage::Unstemmed => &[Step::UnicodeTrimmer],
         }
     }
@@ -92,6 +107,10 @@ impl SearchLanguage {
 
 /// The label under which `search.js` registers the Unicode trimmer.
 pub const UNICODE_TRIMMER: &str = "trimmer-craftpub";
+/// The label of the elision strip (French, Portuguese).
+pub const ELISION: &str = "elision-craftpub";
+/// The label of the accent fold that keeps both spellings.
+pub const FOLD: &str = "fold-craftpub";
 
 #[derive(Debug, Clone, Copy)]
 enum Step {
@@ -99,7 +118,8 @@ enum Step {
     LatinTrimmer,
     UnicodeTrimmer,
     StopWords,
-    FoldSpanish,
+    Elision,
+    Fold,
     FoldFrench,
     Porter,
     Snowball,
@@ -115,16 +135,20 @@ fn is_js_space(c: char) -> bool {
     )
 }
 
-/// lunr's tokenizer: lower-cases the text, then splits it on runs of
-/// whitespace and hyphens (`/[\s\-]+/`). `3.1.2` stays one token.
+/// lunr's tokenizer as `search.js` sets it: lower-cases the text, then
+/// splits it on runs of whitespace, hyphens and the Ethiopic wordspace
+/// (`/[\s\-\u1361]+/`). `3.1.2` stays one token.
 pub fn tokenize(text: &str) -> Vec<String> {
     split_tokens(&text.to_lowercase()).map(str::to_owned).collect()
 }
 
 /// The tokens of text that is already lower-cased (see [`tokenize`]).
 pub(super) fn split_tokens(lowered: &str) -> impl Iterator<Item = &str> {
-    lowered.split(|c| is_js_space(c) || c == '-').filter(|t| !t.is_empty())
+    lowered.split(|c| is_js_space(c) || c == '-' || c == ETHIOPIC_WORDSPACE).filter(|t| !t.is_empty())
 }
+
+/// The Ethiopic wordspace `፡`, which separates words in Amharic text.
+const ETHIOPIC_WORDSPACE: char = '\u{1361}';
 
 /// `\w` of JavaScript without the `u` flag.
 fn is_ascii_word(c: char) -> bool {
@@ -182,20 +206,40 @@ fn trim(token: &str, is_word: fn(char) -> bool) -> String {
     token.trim_start_matches(|c| !is_word(c)).trim_end_matches(|c| !is_word(c)).to_owned()
 }
 
-/// `accentFold-es`: the token, and its folded twin when folding changes it.
-fn fold_spanish(token: String) -> Vec<String> {
-    let folded: String = token
-        .chars()
-        .map(|c| match c {
-            'á' | 'à' | 'ä' | 'â' => 'a',
-            'é' | 'è' | 'ë' | 'ê' => 'e',
-            'í' | 'ì' | 'ï' | 'î' => 'i',
-            'ó' | 'ò' | 'ö' | 'ô' => 'o',
-            'ú' | 'ù' | 'ü' | 'û' => 'u',
-            c => c,
-        })
-        .collect();
-    if folded == token { vec![token] } else { vec![token, folded] }
+/// A lower-case Latin letter without its accent (`search.js` has the same table).
+pub fn unaccent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'ä' | 'â' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ë' | 'ê' => 'e',
+        'í' | 'ì' | 'ï' | 'î' => 'i',
+        'ó' | 'ò' | 'ö' | 'ô' | 'õ' => 'o',
+        'ú' | 'ù' | 'ü' | 'û' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        'ý' | 'ÿ' => 'y',
+        c => c,
+    }
+}
+
+/// `fold-craftpub`: the token without accents (before the stemmer, at
+/// index and query time alike, as lunr-languages' French folds).
+fn fold(token: &str) -> String {
+    token.chars().map(unaccent).collect()
+}
+
+/// `elision-craftpub`: the token without a leading elided word and its
+/// apostrophe (`l'`, `d'`, `qu'`, `jusqu'`, ... with `'` or `’`); a token
+/// that is nothing else is kept.
+fn elide(token: String) -> String {
+    const ELIDED: [&str; 13] = ["c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"];
+    if let Some(at) = token.find(['\'', '\u{2019}']) {
+        let (head, rest) = token.split_at(at);
+        let rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
+        if !rest.is_empty() && ELIDED.contains(&head) {
+            return rest.to_owned();
+        }
+    }
+    token
 }
 
 /// `accentFold-fr`: replaces the token by its folded form.
@@ -289,7 +333,7 @@ impl Pipeline {
     }
 
     /// Runs the tokens through every step, as `lunr.Pipeline.run` does: a
-    /// step may drop a token (stop words) or turn it into two (Spanish
+    /// step may drop a token (stop words) or turn it into two (the accent
     /// fold). A token the trimmer empties is kept as the empty term, as lunr
     /// keeps it.
     pub fn run(&self, tokens: Vec<String>) -> Vec<String> {
@@ -306,7 +350,8 @@ impl Pipeline {
                             next.push(token);
                         }
                     }
-                    Step::FoldSpanish => next.extend(fold_spanish(token)),
+                    Step::Elision => next.push(elide(token)),
+                    Step::Fold => next.push(fold(&token)),
                     Step::FoldFrench => next.push(fold_french(&token)),
                     Step::Porter => next.push(porter::stem(&token)),
                     Step::Snowball => match &self.snowball {
@@ -351,10 +396,18 @@ mod tests {
     #[test]
     fn languages_stem_and_fold() {
         assert_eq!(terms("en", "The children's labour"), ["children'", "labour"]);
-        assert_eq!(terms("es", "trabajo infantil minería"), ["trabaj", "infantil", "min", "mineri"]);
+        assert_eq!(terms("es", "trabajo infantil minería niños"), ["trabaj", "infantil", "mineri", "nin"]);
         assert_eq!(terms("fr", "Sécurité des enfants"), ["securit", "enfant"]);
-        assert_eq!(terms("pt", "trabalho infantil mercúrio"), ["trabalh", "infantil", "mercúri"]);
+        assert_eq!(terms("fr", "l'eau d’approvisionnement"), ["eau", "approvision"]);
+        assert_eq!(terms("pt", "trabalho infantil mercúrio"), ["trabalh", "infantil", "mercuri"]);
         assert_eq!(terms("am", "የልጆች ጉልበት።"), ["የልጆች", "ጉልበት"]);
         assert_eq!(terms("xx", "— Ünïcødé"), ["", "ünïcødé"]);
+    }
+
+    /// Issue 22: Amharic text that separates words with `፡` is searchable by word.
+    #[test]
+    fn the_ethiopic_wordspace_splits_words() {
+        assert_eq!(terms("am", "የልጆች፡ጉልበት፡ሥራ።"), ["የልጆች", "ጉልበት", "ሥራ"]);
+        assert_eq!(tokenize("ሀ፡፡ለ"), ["ሀ", "ለ"]);
     }
 }

@@ -53,6 +53,38 @@ pub fn scripts(language: SearchLanguage) -> Vec<String> {
     assets(language).iter().map(|a| format!("{ASSET_DIR}{}", a.name)).collect()
 }
 
+/// The theme's search script, below the site root.
+const SEARCH_SCRIPT: &str = "assets/search.js";
+
+/// `search.js` as readers download it: without its comment lines (a line
+/// that is all `//` comment, or a `/* ... */` comment that starts a line
+/// and ends one), blank lines and indentation. The theme's file is written
+/// for people; this keeps every line of code as it is, so nothing changes
+/// its meaning (the file's own lines never start inside a string or a
+/// regular expression).
+pub fn compact(script: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(script);
+    let mut out = String::with_capacity(text.len());
+    let mut in_comment = false;
+    for line in text.lines() {
+        let code = line.trim();
+        if in_comment {
+            in_comment = !code.ends_with("*/");
+            continue;
+        }
+        if code.is_empty() || code.starts_with("//") {
+            continue;
+        }
+        if code.starts_with("/*") && (code.find("*/").is_none() || code.ends_with("*/")) {
+            in_comment = !code.ends_with("*/") || code == "/*";
+            continue;
+        }
+        out.push_str(code);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
 /// Why the search scripts could not be had.
 #[derive(Debug, thiserror::Error)]
 pub enum VendorError {
@@ -171,10 +203,15 @@ impl Vendor {
     }
 
     /// Adds to `site` the scripts that search indexes of `languages` need
-    /// (and the packages' licences), for a site whose indexes are elsewhere.
+    /// (and the packages' licences), for a site whose indexes are elsewhere;
+    /// and replaces the theme's `assets/search.js` by its [`compact`] form.
     pub fn add_for(&self, languages: &[SearchLanguage], site: &mut SiteFiles) {
         if languages.is_empty() {
             return;
+        }
+        if let Some(script) = site.get(SEARCH_SCRIPT) {
+            let small = compact(script);
+            site.insert(SEARCH_SCRIPT.to_owned(), small.into());
         }
         let mut wanted: Vec<&Asset> = languages.iter().flat_map(|l| assets(*l)).collect();
         wanted.extend(&LICENSES);
@@ -183,5 +220,19 @@ impl Vendor {
                 site.insert(format!("{ASSET_DIR}{}", asset.name), bytes.clone());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_drops_comments_and_indentation_only() {
+        let js = b"/* a\n * b */\n(function () {\n  // note\n  var a = 1; // kept\n  /* one line */\n  var re = /[*]/g;\n\n})();\n";
+        assert_eq!(
+            String::from_utf8(compact(js)).unwrap(),
+            "(function () {\nvar a = 1; // kept\nvar re = /[*]/g;\n})();\n"
+        );
     }
 }

@@ -19,7 +19,7 @@ use serde_json::json;
 use super::events;
 use super::inject::{self, Injection};
 use crate::diagnostics::Diagnostic;
-use crate::render::SiteFiles;
+use crate::files::SiteFiles;
 
 /// What the server shows: the site and what is known about its sources.
 #[derive(Debug, Clone)]

@@ -513,7 +513,13 @@ fn render_language(run: &LanguageRun, statics: &SiteFiles) -> Result<LanguageOut
                                 PartKind::Histories => render::histories(lc).map(Output::files),
                                 PartKind::LanguageExports => {
                                     let mut files = SiteFiles::new();
-                                    run.exports.add_language(project, &lc.localizer, &lc.language, lc.strings(), &mut files);
+                                    run.exports.add_language(
+                                        project,
+                                        &lc.localizer,
+                                        &lc.language,
+                                        lc.strings(),
+                                        &mut files,
+                                    );
                                     Ok(Output::files(files))
                                 }
                                 PartKind::Feed => Ok(Output::files(render::feed(lc))),

@@ -2,8 +2,9 @@
 //   node offline.mjs FOLDER QUERY ID
 // Opening the folder's index.html leads to the edition; every link, script
 // and stylesheet of every page resolves inside the folder (or is another
-// site's address); the stylesheet applies; search finds requirement ID for
-// QUERY, and Enter follows the result to it, still on disk.
+// site's address), the script form of the search index included; the
+// stylesheet applies; search finds requirement ID for QUERY, and Enter
+// follows the result to it, still on disk.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -34,7 +35,9 @@ await run(folder, async (browser) => {
       ...[...document.querySelectorAll('a[href], link[href]')].map((e) => e.href),
       ...[...document.querySelectorAll('script[src]')].map((e) => e.src),
       ...[...document.querySelectorAll('form[action]')].map((e) => e.action),
-      ...[...document.querySelectorAll('[data-index]')].map((e) => new URL(e.dataset.index, document.baseURI).href),
+      // From disk, search.js loads the script form of the index beside the
+      // JSON one the site fetches: the download must carry that.
+      ...[...document.querySelectorAll('[data-index]')].map((e) => new URL(e.dataset.index.replace(/\.json$/, '.js'), document.baseURI).href),
       ...[...document.querySelectorAll('[data-scripts]')].flatMap((e) => e.dataset.scripts.split(' ').map((s) => new URL(s, document.baseURI).href)),
     ]);
     for (const ref of refs) {

@@ -7,12 +7,14 @@
 // and ["tokenizer", text, tokens]; each is run through lunr's own tokenizer
 // and pipeline functions and must give the same.
 // EDITION_DIR: a built edition folder (…/public/<lang>/<version>/) with
-// search-index.js, search-index.json and documents.json (the documents as
-// indexed, and queries with the requirement each must find). For each, lunr.js
-// indexes the same documents with the same pipeline; the two serialised
-// indexes must be identical byte for byte, and every query must give the same
-// results from both, with lunr's query syntax and with the page's own query
-// (search.js), the expected requirement among the first three.
+// search-index.json, the download's search-index.js (made from it) and
+// documents.json (the documents as indexed, each saying whether it is shown
+// in the source language, and queries with the requirement each must find).
+// For each, lunr.js indexes the same documents with the same pipelines (the
+// edition language's, and the source language's for untranslated text); the
+// serialised indexes must be identical byte for byte, and every query must
+// give the same results from both, with lunr's query syntax and with the
+// page's own query (search.js), the expected requirement among the first three.
 // The scripts are loaded from the built site's assets/lunr/, as pages load them.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,31 +49,42 @@ function loadLunr(lunrFile, files) {
   return { lunr, query: sandbox.craftpubSearchQuery };
 }
 
-/** The index-time pipeline functions of a language, as lunr(…).use(…) sets them. */
+/** The index-time pipeline functions of a language: lunr's and lunr-languages'
+ * own, with craftpub's (registered by search.js) where they apply. */
 function indexPipeline(lunr, lang) {
   switch (lang) {
     case 'en': return [lunr.trimmer, lunr.stopWordFilter, lunr.stemmer];
-    case 'es': return [lunr.es.trimmer, lunr.es.stopWordFilter, lunr.es.accentFold, lunr.es.stemmer];
-    case 'fr': return [lunr.fr.trimmer, lunr.fr.stopWordFilter, lunr.fr.accentFold, lunr.fr.stemmer];
-    case 'pt': return [lunr.pt.trimmer, lunr.pt.stopWordFilter, lunr.pt.stemmer];
+    case 'es': return [lunr.es.trimmer, lunr.es.stopWordFilter, lunr.craftpubFold, lunr.es.stemmer];
+    case 'fr': return [lunr.fr.trimmer, lunr.craftpubElision, lunr.fr.stopWordFilter, lunr.fr.accentFold, lunr.fr.stemmer];
+    case 'pt': return [lunr.pt.trimmer, lunr.craftpubElision, lunr.pt.stopWordFilter, lunr.craftpubFold, lunr.pt.stemmer];
     default: return [lunr.craftpubTrimmer];
   }
 }
 
-/** Sets a builder up for `lang` the documented way. */
+/** Sets a builder up for `lang` the documented way, plus craftpub's functions. */
 function configure(builder, lunr, lang) {
   switch (lang) {
     case 'en': // what lunr(config) does
       builder.pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
       builder.searchPipeline.add(lunr.stemmer);
       break;
-    case 'es': // lunr-languages' README: the opt-in accent fold
+    case 'es': // lunr-languages' README: an accent fold before the stemmer
       builder.use(lunr.es);
-      builder.pipeline.before(lunr.es.stemmer, lunr.es.accentFold);
-      builder.searchPipeline.before(lunr.es.stemmer, lunr.es.accentFold);
+      builder.pipeline.before(lunr.es.stemmer, lunr.craftpubFold);
+      builder.searchPipeline.before(lunr.es.stemmer, lunr.craftpubFold);
       break;
-    case 'fr': builder.use(lunr.fr); break;
-    case 'pt': builder.use(lunr.pt); break;
+    case 'fr':
+      builder.use(lunr.fr);
+      builder.pipeline.after(lunr.fr.trimmer, lunr.craftpubElision);
+      builder.searchPipeline.after(lunr.fr.trimmer, lunr.craftpubElision);
+      break;
+    case 'pt':
+      builder.use(lunr.pt);
+      for (const p of [builder.pipeline, builder.searchPipeline]) {
+        p.after(lunr.pt.trimmer, lunr.craftpubElision);
+        p.before(lunr.pt.stemmer, lunr.craftpubFold);
+      }
+      break;
     default:
       builder.pipeline.add(lunr.craftpubTrimmer);
       builder.searchPipeline.add(lunr.craftpubTrimmer);
@@ -120,31 +133,53 @@ for (const dir of editions) {
   vm.runInNewContext(fs.readFileSync(path.join(dir, 'search-index.js'), 'utf8'), sandbox);
   const data = sandbox.window.craftpubSearch;
   const json = fs.readFileSync(path.join(dir, 'search-index.json'), 'utf8').trimEnd();
-  const rawIndex = json.slice(json.lastIndexOf('"index":{"version"') + '"index":'.length, -1);
-  check(JSON.stringify(JSON.parse(json)) === JSON.stringify(data), `${label}: search-index.js and .json hold the same data`);
+  check(JSON.stringify(JSON.parse(json)) === JSON.stringify(data), `${label}: the download's search-index.js holds the site's search-index.json`);
+  // The serialised indexes as written, byte for byte.
+  const start = json.lastIndexOf('"index":{"version"') + '"index":'.length;
+  const fallbackAt = json.indexOf(',"fallback_index":');
+  const raw = {
+    [data.lang]: json.slice(start, fallbackAt >= 0 ? fallbackAt : -1),
+  };
+  if (fallbackAt >= 0) raw[data.fallback_lang] = json.slice(fallbackAt + ',"fallback_index":'.length, -1);
   const { docs, queries } = JSON.parse(fs.readFileSync(path.join(dir, 'documents.json'), 'utf8'));
   const assets = path.resolve(dir, '../../assets/lunr');
-  const { lunr, query } = loadLunr(path.join(assets, 'lunr.min.js'),
-    LANGUAGE_FILES[data.lang].map((f) => path.join(assets, f)));
+  const files = [...new Set([data.lang, data.fallback_lang].filter(Boolean).flatMap((l) => LANGUAGE_FILES[l]))];
+  const { lunr, query } = loadLunr(path.join(assets, 'lunr.min.js'), files.map((f) => path.join(assets, f)));
 
-  const builder = new lunr.Builder();
-  builder.ref('ref');
-  for (const [name, boost] of Object.entries(data.fields)) builder.field(name, { boost });
-  configure(builder, lunr, data.lang);
-  docs.forEach((d, i) => builder.add({ ref: String(i), title: d.title, body: d.body, id: d.id }));
-  const theirs = builder.build();
-  const theirText = JSON.stringify(theirs);
-  const same = theirText === rawIndex;
-  check(same, `${label} (${data.lang}, ${docs.length} documents): the index is byte for byte the one lunr.js builds`
-    + (same ? '' : `; ${firstDifference(rawIndex, theirText)}`));
+  // lunr.js indexes the same documents: those in the edition's language
+  // with its pipeline, those shown in the source language with that one.
+  const ours = [];
+  const theirs = [];
+  for (const [lang, fallback] of [[data.lang, false], [data.fallback_lang, true]]) {
+    if (!lang) continue;
+    const builder = new lunr.Builder();
+    builder.ref('ref');
+    for (const [name, boost] of Object.entries(data.fields)) builder.field(name, { boost });
+    configure(builder, lunr, lang);
+    let n = 0;
+    docs.forEach((d, i) => {
+      if (Boolean(d.fallback) !== fallback) return;
+      n++;
+      builder.add({ ref: String(i), title: d.title, body: d.body, id: d.id });
+    });
+    const built = builder.build();
+    const text = JSON.stringify(built);
+    const same = text === raw[lang];
+    check(same, `${label} (${lang}${fallback ? ', untranslated text' : ''}, ${n} documents): the index is byte for byte the one lunr.js builds`
+      + (same ? '' : `; ${firstDifference(raw[lang], text)}`));
+    ours.push({ lang, index: lunr.Index.load(fallback ? data.fallback_index : data.index), fallback });
+    theirs.push({ lang, index: built, fallback });
+  }
 
-  const ours = lunr.Index.load(data.index);
   const brief = (results) => JSON.stringify(results.map((r) => [r.ref, r.score]));
   for (const { q, expect } of queries) {
-    check(brief(ours.search(q)) === brief(theirs.search(q)), `${label}: "${q}" gives lunr's results (lunr syntax)`);
-    const page = query(lunr, ours, data.lang, q);
-    check(brief(page) === brief(query(lunr, theirs, data.lang, q)), `${label}: "${q}" gives lunr's results (search.js)`);
-    if (docs.some((d) => d.id === expect)) {
+    for (let k = 0; k < ours.length; k++) {
+      check(brief(ours[k].index.search(q)) === brief(theirs[k].index.search(q)), `${label} (${ours[k].lang}): "${q}" gives lunr's results (lunr syntax)`);
+    }
+    const page = query(lunr, ours, q, data.docs);
+    check(brief(page) === brief(query(lunr, theirs, q, data.docs)), `${label}: "${q}" gives lunr's results (search.js)`);
+    check(brief(query(lunr, ours, q)) === brief(query(lunr, theirs, q)), `${label}: "${q}" gives lunr's results (search.js, without ranking)`);
+    if (expect && docs.some((d) => d.id === expect)) {
       const top = page.slice(0, 3).map((r) => docs[+r.ref].id);
       check(top.includes(expect), `${label}: "${q}" finds ${expect} among the first three (${JSON.stringify(top)})`);
     }
