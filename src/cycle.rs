@@ -16,7 +16,7 @@ use toml::Spanned;
 use crate::check::DRAFT_RULE;
 use crate::diagnostics::{Diagnostics, line_of};
 use crate::load::{is_iso_date, version_key};
-use crate::model::{Project, Status, Version};
+use crate::model::{Project, Status};
 
 /// Why a cycle command did nothing.
 #[derive(Debug, thiserror::Error)]
@@ -514,11 +514,6 @@ pub fn release(root: &Path, id: &str, date: Option<&str>) -> Result<Release, Cyc
             summary: format!("Released {date} · current · {count} requirements"),
         },
     })
-}
-
-/// The versions of `project` that are drafts, oldest first.
-pub fn drafts(project: &Project) -> Vec<&Version> {
-    project.versions.iter().filter(|v| v.status == Status::Draft).collect()
 }
 
 #[cfg(test)]

@@ -587,7 +587,7 @@ fn diff_text(d: &diff::VersionDiff, colour: bool) -> String {
         let effect =
             c.effect.filter(|e| *e != diff::Effect::Neutral).map(|e| format!(" [{}]", e.as_str())).unwrap_or_default();
         out.push_str(&format!(
-            "\n{} {id}{effect}: {}\n",
+            "\n{} {id}: {}{effect}\n",
             c.change.as_str().to_uppercase(),
             ops_to_terminal(&c.title_ops, colour)
         ));

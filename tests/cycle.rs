@@ -342,7 +342,8 @@ fn metadata_effects_in_the_diff_json_text_and_schema() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("metadata made 2 looser, 1 stricter"), "{text}");
     assert!(
-        text.contains("MODIFIED 1.1.2 [looser]") && text.contains("level: [-obligation-]{+recommendation+} (looser)"),
+        text.contains("MODIFIED 1.1.2: Keep a register of members [looser]")
+            && text.contains("level: [-obligation-]{+recommendation+} (looser)"),
         "{text}"
     );
 
