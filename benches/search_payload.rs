@@ -50,7 +50,7 @@ fn main() {
     let language = SearchLanguage::from_code(lang);
     println!("search payload of {lang}/{version} ({} pipeline), bytes:", language.code());
     println!("  {:<44} {:>9} {:>9}", "file", "raw", "gzip -9");
-    let mut files = vec![search::index_script(lang, version)];
+    let mut files = vec![craftpub::urls::search_index_script(lang, version)];
     files.extend(
         search::page_context(lang, version, language)["scripts"]
             .as_array()

@@ -119,10 +119,10 @@ fn bench(name: &str, source: &[(PathBuf, &str)], iterations: usize) {
     let (project, theme, diags) = craftpub::check(root);
     assert!(!diags.has_errors(), "{name} has errors");
     let theme = theme.expect("a theme");
-    let render = median_of(10, || craftpub::render::render_site(&project, &theme, Default::default()));
-    let site = craftpub::render::render_site(&project, &theme, Default::default()).expect("renders");
-    let bytes: usize = site.values().map(craftpub::render::Bytes::len).sum();
-    let again = craftpub::render::render_site(&project, &theme, Default::default()).expect("renders");
+    let render = median_of(10, || craftpub::site::render_site(&project, &theme, Default::default()));
+    let site = craftpub::site::render_site(&project, &theme, Default::default()).expect("renders");
+    let bytes: usize = site.values().map(craftpub::files::Bytes::len).sum();
+    let again = craftpub::site::render_site(&project, &theme, Default::default()).expect("renders");
     let diff = median_of(10, || serve::changed_pages(&site, &again));
 
     let server = Server::start(&Options { root: root.to_path_buf(), port: 0, log: false, ..Options::default() })

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostics, line_of};
 use crate::diff::ChangeKind;
-use crate::load::cross_references;
+use crate::markdown::cross_references;
 use crate::model::*;
 
 /// Runs every cross-file check on `project`.

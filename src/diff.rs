@@ -439,9 +439,16 @@ fn english_diff(project: &Project, from: &Version, to: &Version) -> Arc<VersionD
     let compute = || compare_with(project, from, to, &|_, r| ShownText::of(r));
     let position = |v: &Version| project.version_position(&v.id).filter(|&i| std::ptr::eq(&project.versions[i], v));
     match (position(from), position(to)) {
-        (Some(a), Some(b)) => project.english_diff((a, b), compute),
+        (Some(a), Some(b)) => project.derived(((a as u128) << 64) | b as u128, compute),
         _ => Arc::new(compute()),
     }
+}
+
+/// The word diff of `old` and `new`, computed once per project: the same two
+/// texts come back in many diffs (each version against the latest, every
+/// language showing English).
+fn memo_word_diff(project: &Project, old: &str, new: &str) -> Vec<WordOp> {
+    project.derived(Project::key_of(&[old, new]), || word_diff(old, new)).as_ref().clone()
 }
 
 /// Compares two versions; changes are classified on the English text, and
@@ -527,7 +534,7 @@ fn localize_change(
             }
             let diff_or_equal = |a: &str, b: &str| {
                 if e.text_changed {
-                    project.word_diff(a.trim_end(), b.trim_end()).to_vec()
+                    memo_word_diff(project, a.trim_end(), b.trim_end())
                 } else {
                     vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
                 }
@@ -645,7 +652,7 @@ fn compare_with(
                 let (r_id, o_id) = (r.id.clone(), o.id.clone());
                 let diff_or_equal = |a: &str, b: &str| {
                     if text_changed {
-                        project.word_diff(a.trim_end(), b.trim_end()).to_vec()
+                        memo_word_diff(project, a.trim_end(), b.trim_end())
                     } else {
                         vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
                     }

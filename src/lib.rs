@@ -2,9 +2,10 @@
 //!
 //! The pipeline, one module per stage:
 //! [`load`] reads `standard/` into the [`model`]; [`check`](mod@check) applies the rules
-//! that span files and versions; [`render`] turns the model into pages with
-//! [`markdown`] and Tera templates, and [`api`] into data exports, laid out by
-//! [`urls`]; [`write`](mod@write) puts the result on disk atomically. Problems are
+//! that span files and versions; [`site`] runs the parts of the output, which
+//! [`render`] makes into pages with [`markdown`] and Tera templates, [`api`]
+//! into data exports and [`search`] into indexes, laid out by [`urls`];
+//! [`write`](mod@write) puts the result on disk atomically. Problems are
 //! collected as [`diagnostics`] so that one run reports them all. [`serve`]
 //! runs the same pipeline in memory as a live preview.
 
@@ -12,7 +13,7 @@ pub mod api;
 pub mod check;
 pub mod diagnostics;
 pub mod diff;
-pub mod fingerprint;
+pub mod files;
 pub mod load;
 pub mod localize;
 pub mod markdown;
@@ -21,13 +22,13 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod site;
 pub mod status;
 pub mod urls;
 pub mod write;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diagnostics::Diagnostics;
 use model::Project;
@@ -63,8 +64,8 @@ pub fn check(root: &Path) -> (Project, Option<render::Theme>, Diagnostics) {
 /// What a successful build did.
 #[derive(Debug)]
 pub struct BuildReport {
-    /// How many files were written.
-    pub files: usize,
+    /// What was written: files, bytes, the largest file.
+    pub written: write::Written,
     /// Warnings found in the sources.
     pub diagnostics: Diagnostics,
 }
@@ -83,20 +84,20 @@ fn ready_to_render(root: &Path) -> Result<(Project, render::Theme, search::Vendo
 
 /// Checks and renders the project at `root` in memory: every file of the
 /// site, as [`build`] writes it, and the warnings. Nothing is written;
-/// `craftpub serve` serves the result. With a `cache`, the editions and
-/// diffs whose sources did not change since the cache's last build are
-/// reused (see [`render::cache`]).
+/// `craftpub serve` serves the result. With a `cache`, the parts whose
+/// sources did not change since the cache's last build are reused (see
+/// [`site::cache`]).
 pub fn build_in_memory(
     root: &Path,
-    mut cache: Option<&mut render::cache::RenderCache>,
-) -> Result<(Arc<render::SiteFiles>, Diagnostics), BuildError> {
+    mut cache: Option<&mut site::cache::RenderCache>,
+) -> Result<(Arc<files::SiteFiles>, Diagnostics), BuildError> {
     if let Some(cache) = cache.as_deref_mut() {
         // Read before loading, so a change in between is never cached as unchanged.
-        cache.begin(render::cache::SourceDigests::read(root));
+        cache.begin(site::cache::SourceDigests::read(root));
     }
     let result = ready_to_render(root).and_then(|(project, theme, vendor, diags)| {
-        let extras = render::Extras { vendor: Some(&vendor), cache: cache.as_deref() };
-        Ok((Arc::new(render::render_site(&project, &theme, extras)?), diags))
+        let extras = site::Extras { vendor: Some(&vendor), cache: cache.as_deref() };
+        Ok((Arc::new(site::render_site(&project, &theme, extras)?), diags))
     });
     if let Some(cache) = cache {
         cache.finish(result.as_ref().ok().map(|(site, _)| Arc::clone(site)));
@@ -112,18 +113,13 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
     // Each language's files go to disk as soon as they are rendered, so that
     // memory does not hold the whole site; the output is swapped in at the end.
     let staging = write::Staging::begin(root, out)?;
-    let written = AtomicUsize::new(0);
-    let files = render::render_site_streamed(
+    let files = site::render_site_streamed(
         &project,
         &theme,
-        render::Extras { vendor: Some(&vendor), cache: None },
-        &|part: render::SiteFiles| {
-            staging.write(&part)?;
-            written.fetch_add(part.len(), Ordering::Relaxed);
-            Ok::<(), BuildError>(())
-        },
+        site::Extras { vendor: Some(&vendor), cache: None },
+        &|part: files::SiteFiles| Ok::<(), BuildError>(staging.write(&part)?),
     )?;
     staging.write(&files)?;
-    staging.finish()?;
-    Ok(BuildReport { files: written.into_inner() + files.len(), diagnostics: diags })
+    let written = staging.finish()?;
+    Ok(BuildReport { written, diagnostics: diags })
 }

@@ -206,7 +206,10 @@ fn main() -> ExitCode {
             match craftpub::build(&root, &out) {
                 Ok(report) => {
                     print_diagnostics(&report.diagnostics, CheckFormat::Text);
-                    eprintln!("craftpub build: wrote {} files to {}", report.files, out.display());
+                    for warning in report.written.host_warnings() {
+                        eprintln!("warning: {warning}; see the README's \"Publishing\" section");
+                    }
+                    eprintln!("craftpub build: wrote {} to {}", report.written.summary(), out.display());
                     ExitCode::SUCCESS
                 }
                 Err(craftpub::BuildError::Sources(diags)) => {

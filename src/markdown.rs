@@ -11,8 +11,6 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
-use crate::load::cross_references;
-
 /// Options shared by every Markdown parse.
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
@@ -183,6 +181,23 @@ pub fn normalise_ws(text: &str) -> String {
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     pulldown_cmark_escape::escape_html(&mut out, text).ok();
+    out
+}
+
+/// Every `[[ID]]` cross-reference in `text`: the ID and its byte offset.
+pub fn cross_references(text: &str) -> Vec<(&str, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find("[[") {
+        let s = from + start + 2;
+        match text[s..].find("]]") {
+            Some(len) if len <= 40 && !text[s..s + len].contains(['\n', '[']) => {
+                out.push((&text[s..s + len], s - 2));
+                from = s + len + 2;
+            }
+            _ => from = s,
+        }
+    }
     out
 }
 

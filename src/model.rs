@@ -4,14 +4,15 @@
 //! their stated order, requirements in document order), so that all output
 //! derived from the model is deterministic.
 
+use std::any::{Any, TypeId};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use crate::diff::{VersionDiff, WordOp};
-
 use serde::Serialize;
+
+pub mod fingerprint;
 
 /// The whole project: the standard's metadata and every version.
 #[derive(Debug, Clone)]
@@ -27,8 +28,9 @@ pub struct Project {
     pub lookup: Lookup<ProjectLookup>,
 }
 
-/// A diff computed once, by the first thread that needs it.
-type DiffCell = Arc<OnceLock<Arc<VersionDiff>>>;
+/// A value derived from the project, computed once by the first thread that
+/// needs it (see [`Project::derived`]).
+type DerivedCell = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
 
 /// The project's lookups: versions by ID, English texts by fingerprint.
 #[derive(Debug)]
@@ -38,10 +40,9 @@ pub struct ProjectLookup {
     /// English fingerprint -> the last (newest) requirement with that text:
     /// (version position, requirement position in reading order).
     english: OnceLock<HashMap<String, (usize, usize)>>,
-    /// The English diff of each pair of versions compared so far, by positions.
-    diffs: Mutex<HashMap<(usize, usize), DiffCell>>,
-    /// Word diffs computed so far, by a 128-bit hash of the two texts.
-    word_diffs: Mutex<HashMap<u128, Arc<[WordOp]>>>,
+    /// Values later stages derived from the project (diffs of version pairs,
+    /// word diffs), by their type and a 128-bit key.
+    derived: Mutex<HashMap<(TypeId, u128), DerivedCell>>,
 }
 
 impl Project {
@@ -51,7 +52,7 @@ impl Project {
             for (i, v) in self.versions.iter().enumerate() {
                 versions.entry(v.id.clone()).or_insert(i);
             }
-            ProjectLookup { versions, english: OnceLock::new(), diffs: Mutex::default(), word_diffs: Mutex::default() }
+            ProjectLookup { versions, english: OnceLock::new(), derived: Mutex::default() }
         })
     }
 
@@ -90,36 +91,32 @@ impl Project {
         v.requirement_at(ri).map(|r| (v, r))
     }
 
-    /// The English diff of the versions at positions `pair`, computed by
-    /// `compute` the first time it is asked for (see [`crate::diff::compare`]).
-    pub fn english_diff(&self, pair: (usize, usize), compute: impl FnOnce() -> VersionDiff) -> Arc<VersionDiff> {
+    /// The value of type `T` derived from the project under `key`, computed
+    /// by `compute` the first time any thread asks for it, and kept as long
+    /// as the project: later stages memoise what many of them need this way
+    /// (the diff of a pair of versions, the word diff of two texts) without
+    /// the model knowing their types. `key` must identify the value among
+    /// those of type `T`; [`Project::key_of`] makes one from texts.
+    pub fn derived<T: Any + Send + Sync>(&self, key: u128, compute: impl FnOnce() -> T) -> Arc<T> {
         let cell = {
-            let mut diffs = self.lookups().diffs.lock().unwrap_or_else(PoisonError::into_inner);
-            diffs.entry(pair).or_default().clone()
+            let mut derived = self.lookups().derived.lock().unwrap_or_else(PoisonError::into_inner);
+            derived.entry((TypeId::of::<T>(), key)).or_default().clone()
         };
-        cell.get_or_init(|| Arc::new(compute())).clone()
+        let value = cell.get_or_init(|| Arc::new(compute())).clone();
+        // The cell was made for `T` (its key holds `T`'s TypeId).
+        value.downcast::<T>().unwrap_or_else(|_| unreachable!("a derived value of another type under T's key"))
     }
 
-    /// The word diff of `old` and `new` (see [`crate::diff::word_diff`]),
-    /// computed once per project: the same two texts come back in many diffs
-    /// (each version against the latest, every language showing English).
-    pub fn word_diff(&self, old: &str, new: &str) -> Arc<[WordOp]> {
+    /// A 128-bit key for [`Project::derived`] from a list of texts.
+    pub fn key_of(parts: &[&str]) -> u128 {
         use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hash, Hasher};
         let hash = |seed: u8| {
             let mut h = BuildHasherDefault::<DefaultHasher>::default().build_hasher();
             seed.hash(&mut h);
-            old.hash(&mut h);
-            new.hash(&mut h);
+            parts.hash(&mut h);
             h.finish()
         };
-        let key = (u128::from(hash(1)) << 64) | u128::from(hash(2));
-        let memo = &self.lookups().word_diffs;
-        if let Some(ops) = memo.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
-            return ops.clone();
-        }
-        let ops: Arc<[WordOp]> = crate::diff::word_diff(old, new).into();
-        memo.lock().unwrap_or_else(PoisonError::into_inner).insert(key, ops.clone());
-        ops
+        (u128::from(hash(1)) << 64) | u128::from(hash(2))
     }
 
     /// The IDs requirement `id` of version `version` had in earlier versions,
@@ -382,26 +379,26 @@ impl Version {
     pub fn fingerprints(&self) -> &[String] {
         self.lookups()
             .fingerprints
-            .get_or_init(|| self.requirements().map(|(_, r)| crate::fingerprint::of_requirement(r)).collect())
+            .get_or_init(|| self.requirements().map(|(_, r)| fingerprint::of_requirement(r)).collect())
     }
 
-    /// The fingerprint of requirement `r`'s text (see [`crate::fingerprint::of_requirement`]).
+    /// The fingerprint of requirement `r`'s text (see [`fingerprint::of_requirement`]).
     pub fn fingerprint_of(&self, r: &Requirement) -> String {
         match self.requirement_position(r) {
             Some(n) => self.fingerprints()[n].clone(),
-            None => crate::fingerprint::of_requirement(r),
+            None => fingerprint::of_requirement(r),
         }
     }
 
-    /// The fingerprint of chapter `c`'s own text (see [`crate::fingerprint::of_chapter`]).
+    /// The fingerprint of chapter `c`'s own text (see [`fingerprint::of_chapter`]).
     pub fn chapter_fingerprint(&self, c: &Chapter) -> String {
         let all = self
             .lookups()
             .chapter_fingerprints
-            .get_or_init(|| self.chapters.iter().map(crate::fingerprint::of_chapter).collect());
+            .get_or_init(|| self.chapters.iter().map(fingerprint::of_chapter).collect());
         match self.chapters.iter().position(|x| std::ptr::eq(x, c)) {
             Some(i) => all[i].clone(),
-            None => crate::fingerprint::of_chapter(c),
+            None => fingerprint::of_chapter(c),
         }
     }
 }

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::fingerprint;
 use crate::localize::{Localizer, TranslationStatus};
+use crate::model::fingerprint;
 use crate::model::*;
 
 /// Why a translator tool could not do its work.

@@ -88,7 +88,7 @@ pub struct Document {
 /// Plain text of Markdown, with `[[ID]]` cross-references written as `ID`.
 fn plain(markdown_text: &str) -> String {
     let text = markdown::to_plain_text(markdown_text);
-    let refs = crate::load::cross_references(&text);
+    let refs = crate::markdown::cross_references(&text);
     if refs.is_empty() {
         return text;
     }
@@ -243,8 +243,8 @@ pub fn edition_files(lang: &str, version: &str, docs: &[Document], language: Sea
     let script = format!("window.craftpubSearch={data};\n");
     debug_assert!(script.starts_with(SCRIPT_PREFIX));
     vec![
-        (index_script(lang, version), script.into_bytes()),
-        (index_json(lang, version), format!("{data}\n").into_bytes()),
+        (urls::search_index_script(lang, version), script.into_bytes()),
+        (urls::search_index_json(lang, version), format!("{data}\n").into_bytes()),
     ]
 }
 
@@ -256,30 +256,14 @@ fn script_language(script: &[u8]) -> Option<SearchLanguage> {
     Some(SearchLanguage::from_code(code))
 }
 
-/// The edition's search page, which shows results for `?q=` (and, without
-/// JavaScript, says that search needs it).
-pub fn search_page(lang: &str, version: &str) -> String {
-    format!("{}search.html", urls::edition_dir(lang, version))
-}
-
-/// The script that holds the edition's search data.
-pub fn index_script(lang: &str, version: &str) -> String {
-    format!("{}search-index.js", urls::edition_dir(lang, version))
-}
-
-/// The edition's search data as JSON, for programs.
-pub fn index_json(lang: &str, version: &str) -> String {
-    format!("{}search-index.json", urls::edition_dir(lang, version))
-}
-
 /// What the templates need for the search box of a page that searches the
 /// edition `lang`/`version`: `action` (the search page), `index` (the data
 /// script), `scripts` (lunr and the language's files, in loading order) and
 /// `lang`. Paths are relative to the site root.
 pub fn page_context(lang: &str, version: &str, language: SearchLanguage) -> Value {
     json!({
-        "action": search_page(lang, version),
-        "index": index_script(lang, version),
+        "action": urls::search_page(lang, version),
+        "index": urls::search_index_script(lang, version),
         "scripts": vendor::scripts(language),
         "lang": language.code(),
     })
@@ -317,7 +301,7 @@ mod tests {
     fn edition_files_name_their_language() {
         let files = edition_files("es", "2.1", &[], SearchLanguage::Spanish);
         assert_eq!(files[0].0, "es/2.1/search-index.js");
-        let map: crate::render::SiteFiles = files.into_iter().map(|(p, b)| (p, b.into())).collect();
+        let map: crate::files::SiteFiles = files.into_iter().map(|(p, b)| (p, b.into())).collect();
         assert_eq!(languages_in(&map), vec![SearchLanguage::Spanish]);
     }
 }

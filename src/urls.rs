@@ -68,6 +68,33 @@ pub fn download(lang: &str, version: &str, title_slug: &str) -> String {
     format!("{lang}/{version}/download/{title_slug}-{lang}-{version}.zip")
 }
 
+/// The standard's title as a file name: lowercase ASCII letters and digits
+/// joined by `-` ("CRAFT Code" gives `craft-code`).
+pub fn title_slug(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if words.is_empty() { "standard".to_owned() } else { words.join("-") }
+}
+
+/// The edition's search page, which shows results for `?q=` (and, without
+/// JavaScript, says that search needs it).
+pub fn search_page(lang: &str, version: &str) -> String {
+    format!("{}search.html", edition_dir(lang, version))
+}
+
+/// The script that holds the edition's search data.
+pub fn search_index_script(lang: &str, version: &str) -> String {
+    format!("{}search-index.js", edition_dir(lang, version))
+}
+
+/// The edition's search data as JSON, for programs.
+pub fn search_index_json(lang: &str, version: &str) -> String {
+    format!("{}search-index.json", edition_dir(lang, version))
+}
+
 /// A language's Atom feed of versions and amendments.
 pub fn feed(lang: &str) -> String {
     format!("{lang}/feed.xml")

@@ -484,7 +484,7 @@ fn random_mutations_never_panic() {
         let result = std::panic::catch_unwind(|| {
             let (project, theme, diags) = craftpub::check(root);
             if let (Some(theme), false) = (theme, diags.has_errors()) {
-                craftpub::render::render_site(&project, &theme, Default::default()).map(|_| ()).is_ok()
+                craftpub::site::render_site(&project, &theme, Default::default()).map(|_| ()).is_ok()
             } else {
                 false
             }

@@ -1,5 +1,5 @@
 //! `craftpub serve`'s incremental rebuilds: after any edit, a rebuild that
-//! reuses cached editions, diffs and histories gives the same bytes as a build from
+//! reuses cached parts (editions' pages, exports and downloads, diffs, histories) gives the same bytes as a build from
 //! nothing, and it renders again only what the edit affects.
 
 mod common;
@@ -8,8 +8,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use common::{edit, shipped};
-use craftpub::render::SiteFiles;
-use craftpub::render::cache::RenderCache;
+use craftpub::files::SiteFiles;
+use craftpub::site::cache::RenderCache;
 
 /// A build from nothing (no cache).
 fn fresh(root: &Path) -> Arc<SiteFiles> {
@@ -83,7 +83,7 @@ fn every_kind_of_edit_rebuilds_to_the_bytes_of_a_full_build() {
             "after an edit of {what} ({file}), the rebuild differs from a full build in {wrong:?}"
         );
         println!(
-            "{what}: {rendered} editions, diffs and histories rendered, {reused} reused; {} files changed",
+            "{what}: {rendered} parts rendered, {reused} reused; {} files changed",
             differing(&previous, &site).len()
         );
         match what {

@@ -33,7 +33,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use craftpub::fingerprint;
+use craftpub::model::fingerprint;
 use craftpub::model::{Block, Chapter, ChapterKind, Section as ModelSection};
 
 /// The size of a corpus.
@@ -1121,7 +1121,7 @@ const HUGO_LIST: &str = r#"<!DOCTYPE html>
 
 /// `[[ID]]` as a Markdown link to the requirement's page and anchor in Hugo's layout.
 fn hugo_refs(text: &str, index: &BTreeMap<String, String>) -> String {
-    let refs = craftpub::load::cross_references(text);
+    let refs = craftpub::markdown::cross_references(text);
     if refs.is_empty() {
         return text.to_owned();
     }

@@ -211,7 +211,7 @@ fn context() -> Value {
 fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
-    for (id, offset) in crate::load::cross_references(text) {
+    for (id, offset) in crate::markdown::cross_references(text) {
         out.push_str(&text[from..offset]);
         out.push_str(id);
         from = offset + id.len() + 4;

@@ -38,15 +38,14 @@ pub mod vocabulary;
 
 use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
+use crate::files::SiteFiles;
 use crate::localize::{Coverage, Localizer};
 use crate::model::*;
-use crate::render::SiteFiles;
 use crate::urls;
 use edition::{History, MetadataExport};
 
@@ -67,7 +66,7 @@ fn location(name: &str) -> String {
         "vocabulary" => urls::vocabulary_json("l"),
         "amendments" => urls::amendments_json("v"),
         "criteria" => urls::criteria_jsonld("v"),
-        _ => crate::search::index_json("l", "v"),
+        _ => urls::search_index_json("l", "v"),
     }
 }
 
@@ -176,15 +175,14 @@ impl<'a> Exports<'a> {
 
     /// Adds the exports of `language` that span every version to `files`:
     /// one history per requirement lineage (`api/<lang>/history/<name>.json`)
-    /// and the vocabulary, whose labels come from `strings` (the interface
-    /// strings of the language, English fallbacks marked as
-    /// [`crate::render::fallback`] marks them).
+    /// and the vocabulary, whose labels `labels` looks up in the language's
+    /// interface strings (with the pages' fallback).
     pub fn add_language(
         &self,
         project: &Project,
         localizer: &Localizer,
         language: &Language,
-        strings: &Value,
+        labels: vocabulary::Labels,
         files: &mut SiteFiles,
     ) {
         let steps = self.steps.get_or_init(|| history::Steps::new(project, self.history.lineages));
@@ -192,7 +190,7 @@ impl<'a> Exports<'a> {
             let export = history::history(project, &self.links, steps, localizer, language, lineage);
             files.insert(urls::history_json(&language.code, &lineage.name), to_json(&export).into());
         }
-        let export = vocabulary::vocabulary(project, language, strings);
+        let export = vocabulary::vocabulary(project, language, labels);
         files.insert(urls::vocabulary_json(&language.code), to_json(&export).into());
     }
 
@@ -467,10 +465,10 @@ pub fn index_json(
                 html: href(&urls::edition_home(&l.code, &v.id)),
                 json: href(&urls::edition_json(&l.code, &v.id)),
                 csv: href(&urls::edition_csv(&l.code, &v.id)),
-                search: href(&crate::search::index_json(&l.code, &v.id)),
+                search: href(&urls::search_index_json(&l.code, &v.id)),
                 status_json: href(&urls::status_json(&l.code, &v.id)),
                 print: href(&urls::print_page(&l.code, &v.id)),
-                download: href(&crate::render::offline::download_path(project, &l.code, &v.id)),
+                download: href(&urls::download(&l.code, &v.id, &urls::title_slug(&project.standard.title))),
                 coverage: coverage.get(&(v.id.clone(), l.code.clone())).copied().unwrap_or_default(),
             })
             .collect(),

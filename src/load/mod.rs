@@ -897,23 +897,6 @@ fn interpret_requirement(
     })
 }
 
-/// Every `[[ID]]` cross-reference in `text`: the ID and its byte offset.
-pub fn cross_references(text: &str) -> Vec<(&str, usize)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(start) = text[from..].find("[[") {
-        let s = from + start + 2;
-        match text[s..].find("]]") {
-            Some(len) if len <= 40 && !text[s..s + len].contains(['\n', '[']) => {
-                out.push((&text[s..s + len], s - 2));
-                from = s + len + 2;
-            }
-            _ => from = s,
-        }
-    }
-    out
-}
-
 /// The files of a folder tree below `dir`, sorted, relative to `dir`.
 pub fn files_below(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = WalkDir::new(dir)

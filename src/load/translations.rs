@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 
 use super::{RawBlock, parse_blocks, parse_toml, read_source, slugify, split_front_matter};
 use crate::diagnostics::{Diagnostics, line_of};
-use crate::fingerprint;
+use crate::model::fingerprint;
 use crate::model::*;
 
 #[derive(Deserialize)]

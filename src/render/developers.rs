@@ -8,7 +8,6 @@ use serde_json::json;
 
 use super::{LangContext, RenderError, SiteFiles, SiteIndex, Theme, insert_search};
 use crate::api;
-use crate::localize::Localizer;
 use crate::model::*;
 use crate::urls;
 
@@ -181,7 +180,7 @@ impl Examples {
             status: urls::status_json(translation, &version.id),
             diff: site_pairs.first().map(|(from, to)| urls::diff_json(code, from, to)),
             criteria: urls::criteria_jsonld(&version.id),
-            search: crate::search::index_json(code, &version.id),
+            search: urls::search_index_json(code, &version.id),
         })
     }
 
@@ -196,30 +195,19 @@ impl Examples {
     }
 }
 
-/// Renders `developers.html` into `files`, with examples cut from
-/// `sources` (which holds the files [`Examples::wants`], and `api/index.json`).
+/// `developers.html`, with examples cut from `sources` (which holds the
+/// files [`Examples::wants`], and `api/index.json`).
 pub fn render(
     site: &SiteIndex,
     project: &Project,
     theme: &Theme,
     languages: &[Language],
     sources: &SiteFiles,
-    files: &mut SiteFiles,
-) -> Result<(), RenderError> {
-    let Some(source) = languages.first() else { return Ok(()) };
-    let Some(paths) = Examples::new(&site.pairs, project, languages) else { return Ok(()) };
-    let strings = theme.strings.clone();
-    let lc = LangContext {
-        site,
-        project,
-        theme,
-        language: source.clone(),
-        languages,
-        shared: LangContext::shared(source, project, &strings),
-        strings,
-        localizer: Localizer::new(project, &source.code),
-        fallback_lang: None,
-    };
+) -> Result<SiteFiles, RenderError> {
+    let mut files = SiteFiles::new();
+    let Some(source) = languages.first() else { return Ok(files) };
+    let Some(paths) = Examples::new(&site.pairs, project, languages) else { return Ok(files) };
+    let lc = LangContext::new(site, project, theme, source, languages);
     let page = urls::DEVELOPERS.to_owned();
     let mut ctx = lc.base(&page);
     insert_search(&mut ctx, &lc, project.latest().or(project.versions.last()));
@@ -243,7 +231,7 @@ pub fn render(
     ctx.insert("example_version", &paths.version);
     ctx.insert("csv_columns", &api::csv::COLUMNS);
     files.insert(page.clone(), theme.render("developers.html", &page, &ctx)?);
-    Ok(())
+    Ok(files)
 }
 
 #[cfg(test)]

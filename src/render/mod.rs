@@ -1,17 +1,13 @@
-//! Rendering: turns the checked [`Project`] into the files of the site, with
+//! Rendering: turns the checked [`Project`] into the pages of the site, with
 //! pulldown-cmark for Markdown and Tera templates from `theme/templates/`.
 //!
-//! Rendering produces every output file in memory, keyed by its path; the
-//! [`write`](crate::write) stage puts them on disk atomically. Languages are
-//! rendered in parallel, and [`render_site_streamed`] hands each language's
-//! files over as soon as they are rendered, so that a build need not hold
-//! the whole site in memory.
+//! Each public `fn` here makes the files of one part of the site (an
+//! edition's pages, a diff, a language's histories, ...) in memory, keyed by
+//! path; the [`site`](crate::site) stage decides which parts a build makes
+//! and in what order, and the [`write`](crate::write) stage puts them on disk.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
-
-use rayon::prelude::*;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -19,6 +15,7 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::api;
+use crate::api::edition::History;
 use crate::diagnostics::Diagnostics;
 use crate::diff;
 use crate::load::{parse_toml, read_source};
@@ -28,12 +25,7 @@ use crate::model::*;
 use crate::search;
 use crate::urls;
 
-pub use bytes::Bytes;
-
-/// The files of a rendered site: path relative to the output folder, and
-/// bytes. [`Bytes`] is shared, not copied, when cloned: `craftpub serve`
-/// takes the files of the parts it reuses from the last site this way.
-pub type SiteFiles = BTreeMap<String, Bytes>;
+use crate::files::{Bytes, SiteFiles};
 
 /// A failure to render: a template that does not fit the data, or a
 /// download that could not be made.
@@ -111,6 +103,11 @@ impl Theme {
             }
         }
         Some(Theme { tera, strings, english, statics })
+    }
+
+    /// The theme's static files, at their site paths (`assets/...`).
+    pub fn static_files(&self) -> SiteFiles {
+        self.statics.iter().map(|(path, bytes)| (path.clone(), Bytes::from(bytes.clone()))).collect()
     }
 
     /// The English interface strings, as theme/strings.toml gives them.
@@ -238,10 +235,9 @@ fn merge_strings(base: &mut Value, over: &Value) {
     }
 }
 
-pub mod cache;
 mod changes;
-mod developers;
-pub mod fallback;
+pub mod developers;
+mod fallback;
 mod feed;
 mod links;
 mod meta;
@@ -249,20 +245,31 @@ pub mod offline;
 mod print;
 mod zipfile;
 
-/// Translation coverage per edition: (version, language) -> coverage.
-type Coverages = BTreeMap<(String, String), Coverage>;
-
-/// What every language's pages share: the requirement lineages and the
-/// version pairs with a diff page.
-struct SiteIndex {
-    lineages: Vec<crate::diff::Lineage>,
-    lineage_index: BTreeMap<(String, String), usize>,
-    pairs: Vec<(String, String)>,
+/// What every language's pages share, computed once per build: the
+/// requirement lineages and the version pairs with a diff page.
+pub struct SiteIndex {
+    /// Every requirement lineage ([`diff::lineages`]).
+    pub lineages: Vec<diff::Lineage>,
+    /// (version, requirement ID) -> its lineage's position in `lineages`.
+    pub lineage_index: BTreeMap<(String, String), usize>,
+    /// The version pairs with a published diff.
+    pub pairs: Vec<(String, String)>,
 }
 
 impl SiteIndex {
+    /// The lineages and diff pairs of `project`.
+    pub fn new(project: &Project) -> SiteIndex {
+        let (lineages, lineage_index) = diff::lineages(project);
+        SiteIndex { lineages, lineage_index, pairs: diff::published_pairs(project, project.standard.all_diffs) }
+    }
+
+    /// The lineages as the exports take them.
+    pub fn history(&self) -> History<'_> {
+        History { lineages: &self.lineages, index: &self.lineage_index }
+    }
+
     /// The lineages and pairs as bytes, for the keys of cached parts.
-    fn facts(&self) -> Vec<u8> {
+    pub fn facts(&self) -> Vec<u8> {
         let mut out = Vec::new();
         let mut add = |text: &str| {
             out.extend((text.len() as u64).to_le_bytes());
@@ -285,21 +292,56 @@ impl SiteIndex {
 }
 
 /// What every page of one language shares.
-struct LangContext<'a> {
-    site: &'a SiteIndex,
-    project: &'a Project,
+pub struct LangContext<'a> {
+    /// What every language shares.
+    pub site: &'a SiteIndex,
+    /// The project.
+    pub project: &'a Project,
     theme: &'a Theme,
-    language: Language,
+    /// The language of the pages.
+    pub language: Language,
     languages: &'a [Language],
     strings: Value,
-    localizer: Localizer<'a>,
+    /// The language's texts, with their translation status.
+    pub localizer: Localizer<'a>,
     /// What every page's context starts with (see [`LangContext::base`]).
     shared: Context,
     /// The source language, when some of `strings` fall back to it.
     fallback_lang: Option<String>,
 }
 
-impl LangContext<'_> {
+impl<'a> LangContext<'a> {
+    /// The context of `language`'s pages: its interface strings (the English
+    /// ones it lacks marked as such) and its localiser.
+    pub fn new(
+        site: &'a SiteIndex,
+        project: &'a Project,
+        theme: &'a Theme,
+        language: &Language,
+        languages: &'a [Language],
+    ) -> LangContext<'a> {
+        let source = project.standard.source_language.as_str();
+        let mut strings = theme.strings.clone();
+        if language.code != source {
+            // The strings the translation lacks stay English, marked as such.
+            fallback::mark(&mut strings);
+        }
+        if let Some(t) = project.translation(&language.code) {
+            merge_strings(&mut strings, &serde_json::to_value(&t.strings).unwrap_or_default());
+        }
+        LangContext {
+            fallback_lang: fallback::any_marked(&strings).then(|| source.to_owned()),
+            site,
+            project,
+            theme,
+            language: language.clone(),
+            languages,
+            shared: LangContext::shared(language, project, &strings),
+            strings,
+            localizer: Localizer::new(project, &language.code),
+        }
+    }
+
     fn code(&self) -> &str {
         &self.language.code
     }
@@ -315,7 +357,7 @@ impl LangContext<'_> {
     }
 
     /// The search pipeline of the language, from its `search` setting.
-    fn search_language(&self) -> search::SearchLanguage {
+    pub fn search_language(&self) -> search::SearchLanguage {
         search::SearchLanguage::from_code(&self.language.search)
     }
 
@@ -330,6 +372,13 @@ impl LangContext<'_> {
     }
 
     /// The entries of [`LangContext::base`] that do not depend on the page.
+    /// The interface string `key` of `table` in this language, without
+    /// fallback marks, and whether it is the source language's (a fallback).
+    pub fn label(&self, table: &str, key: &str) -> Option<(String, bool)> {
+        let raw = self.strings.get(table)?.get(key)?.as_str()?;
+        Some((fallback::strip(raw).into_owned(), raw.contains(fallback::START)))
+    }
+
     fn shared(language: &Language, project: &Project, strings: &Value) -> Context {
         let mut ctx = Context::new();
         ctx.insert("lang", &language.code);
@@ -354,258 +403,85 @@ impl LangContext<'_> {
     }
 }
 
-/// What a rendering adds to the pages, templates and exports it always makes.
-#[derive(Default, Clone, Copy)]
-pub struct Extras<'a> {
-    /// The search scripts: with them, the site gets the scripts its search
-    /// indexes need, and each edition its offline download.
-    pub vendor: Option<&'a search::Vendor>,
-    /// Parts rendered by an earlier build, reused when their sources did
-    /// not change (`craftpub serve`).
-    pub cache: Option<&'a cache::RenderCache>,
-}
-
-/// Renders the whole site in memory: every edition (version and language),
-/// the front page, `latest/` redirects, the 404 page, the data exports, the
-/// developers' page and the sitemap, and what `extras` asks for.
-pub fn render_site(project: &Project, theme: &Theme, extras: Extras) -> Result<SiteFiles, RenderError> {
-    let rendered = Mutex::new(SiteFiles::new());
-    let mut files = render_site_streamed(project, theme, extras, &|part: SiteFiles| {
-        rendered.lock().unwrap_or_else(PoisonError::into_inner).extend(part);
-        Ok::<(), RenderError>(())
-    })?;
-    files.extend(rendered.into_inner().unwrap_or_else(PoisonError::into_inner));
+/// The `latest/` redirects of `lc`'s language: the edition home and each
+/// chapter of the current version.
+pub fn redirects(lc: &LangContext) -> Result<SiteFiles, RenderError> {
+    let mut files = SiteFiles::new();
+    let Some(latest) = lc.project.latest() else { return Ok(files) };
+    let code = lc.code();
+    let mut targets = vec![(urls::edition_home(code, "latest"), urls::edition_home(code, &latest.id))];
+    for c in &latest.chapters {
+        targets.push((urls::chapter(code, "latest", &c.slug), urls::chapter(code, &latest.id, &c.slug)));
+    }
+    for (from, to) in targets {
+        let mut ctx = lc.base(&from);
+        ctx.insert("target", &format!("{}{}", urls::to_root(&from), to));
+        files.insert(from.clone(), lc.render("redirect.html", &from, &ctx)?);
+    }
     Ok(files)
 }
 
-/// Renders the site as [`render_site`] does, languages in parallel, and hands
-/// each language's files (pages, search indexes, exports, downloads) to
-/// `emit` as soon as they are made (from the thread that made them), so that
-/// memory holds the languages being rendered, not the whole site. Returns
-/// the files of no language (assets, search scripts, site-wide exports,
-/// developers' page, sitemap). On an error, the error of the first language
-/// in order that failed is returned.
-pub fn render_site_streamed<E: From<RenderError> + Send>(
-    project: &Project,
-    theme: &Theme,
-    extras: Extras,
-    emit: &(dyn Fn(SiteFiles) -> Result<(), E> + Sync),
-) -> Result<SiteFiles, E> {
+/// The front page and the 404 page, in `lc`'s language (the source language).
+pub fn front_pages(lc: &LangContext) -> Result<SiteFiles, RenderError> {
     let mut files = SiteFiles::new();
+    let project = lc.project;
+    let theme = lc.theme;
     let latest = project.latest();
-    let languages = project.languages();
-    let source = project.standard.source_language.as_str();
-
-    for (path, bytes) in &theme.statics {
-        files.insert(path.clone(), Bytes::from(bytes.clone()));
-    }
-
-    let (lineages, lineage_index) = crate::diff::lineages(project);
-    let site =
-        SiteIndex { lineages, lineage_index, pairs: crate::diff::published_pairs(project, project.standard.all_diffs) };
-    let exports =
-        api::Exports::new(project, api::edition::History { lineages: &site.lineages, index: &site.lineage_index });
-    let keys = extras.cache.map(|c| c.keys(project, &[&site.facts()]));
-    let statics = &files;
-    // Each language is rendered on its own (see the parallel map below).
-    let render_language = |language: &Language| -> Result<(SiteFiles, Coverages), RenderError> {
-        let mut files = SiteFiles::new();
-        let mut coverage = Coverages::new();
-        let mut strings = theme.strings.clone();
-        if language.code != source {
-            // The strings the translation lacks stay English, marked as such.
-            fallback::mark(&mut strings);
-        }
-        if let Some(t) = project.translation(&language.code) {
-            merge_strings(&mut strings, &serde_json::to_value(&t.strings).unwrap_or_default());
-        }
-        let lc = LangContext {
-            fallback_lang: fallback::any_marked(&strings).then(|| source.to_owned()),
-            site: &site,
-            project,
-            theme,
-            language: language.clone(),
-            languages: &languages,
-            shared: LangContext::shared(language, project, &strings),
-            strings,
-            localizer: Localizer::new(project, &language.code),
-        };
-        // A download takes the theme's assets and the language's search scripts.
-        let download_assets = extras
-            .vendor
-            .map(|vendor| {
-                let mut shared = statics.clone();
-                vendor.add_for(&[lc.search_language()], &mut shared);
-                offline::DownloadAssets::new(language, &shared)
-            })
-            .transpose()?;
-        let language_keys = keys.as_ref().map(|k| k.language(project, language));
-        // A part comes from the cache when there is one, else it is rendered.
-        let part = |key: Option<cache::Key>, render: &dyn Fn() -> Result<cache::Part, RenderError>| match (
-            extras.cache,
-            key,
-        ) {
-            (Some(cache), Some(key)) => cache.get_or_render(key, render),
-            _ => render(),
-        };
-        // Editions, diffs and histories (with the status pages) in parallel;
-        // merged in order (so is the first error).
-        let (editions, (diffs, histories)) = rayon::join(
-            || {
-                project
-                    .versions
-                    .par_iter()
-                    .map(|version| {
-                        part(language_keys.as_ref().map(|k| k.edition(project, version)), &|| {
-                            let mut files = SiteFiles::new();
-                            let coverage = render_edition(&lc, version, &mut files)?;
-                            changes::render_amendments(&lc, version, &mut files)?;
-                            exports.add_edition(project, &lc.localizer, language, version, &mut files);
-                            if let Some(assets) = &download_assets {
-                                offline::add_download(project, language, version, assets, &mut files)?;
-                            }
-                            Ok(cache::Part { files, coverage: Some(coverage) })
-                        })
-                    })
-                    .collect::<Vec<Result<cache::Part, RenderError>>>()
-            },
-            || {
-                rayon::join(
-                    || {
-                        site.pairs
-                            .par_iter()
-                            .map(|(from, to)| {
-                                part(language_keys.as_ref().map(|k| k.diff(project, from, to)), &|| {
-                                    let mut files = SiteFiles::new();
-                                    if let (Some(a), Some(b)) = (project.version(from), project.version(to)) {
-                                        changes::render_diff(&lc, a, b, &mut files)?;
-                                    }
-                                    Ok(cache::Part { files, coverage: None })
-                                })
-                            })
-                            .collect::<Vec<Result<cache::Part, RenderError>>>()
-                    },
-                    || {
-                        part(language_keys.as_ref().map(|k| k.histories()), &|| {
-                            let mut files = SiteFiles::new();
-                            changes::render_histories(&lc, &mut files)?;
-                            exports.add_language(project, &lc.localizer, language, &lc.strings, &mut files);
-                            changes::render_status(&lc, &mut files)?;
-                            Ok(cache::Part { files, coverage: None })
-                        })
-                    },
-                )
-            },
-        );
-        for (version, edition) in project.versions.iter().zip(editions) {
-            let edition = edition?;
-            if let Some(c) = &edition.coverage {
-                coverage.insert((version.id.clone(), language.code.clone()), *c);
-            }
-            files.extend(edition.files);
-        }
-        for diff in diffs {
-            files.extend(diff?.files);
-        }
-        files.extend(histories?.files);
-        feed::render(&lc, &mut files);
-        if let Some(latest) = latest {
-            let code = lc.code();
-            let mut targets = vec![(urls::edition_home(code, "latest"), urls::edition_home(code, &latest.id))];
-            for c in &latest.chapters {
-                targets.push((urls::chapter(code, "latest", &c.slug), urls::chapter(code, &latest.id, &c.slug)));
-            }
-            for (from, to) in targets {
-                let mut ctx = lc.base(&from);
-                ctx.insert("target", &format!("{}{}", urls::to_root(&from), to));
-                files.insert(from.clone(), lc.render("redirect.html", &from, &ctx)?);
-            }
-        }
-        if language.code == source {
-            // The front page and the 404 page, in the source language.
-            let page = "index.html".to_owned();
-            let mut ctx = lc.base(&page);
-            let editions: Vec<Value> = languages
+    let page = "index.html".to_owned();
+    let mut ctx = lc.base(&page);
+    let editions: Vec<Value> = lc
+        .languages
+        .iter()
+        .map(|l| {
+            let versions: Vec<Value> = project
+                .versions
                 .iter()
-                .map(|l| {
-                    let versions: Vec<Value> = project
-                        .versions
-                        .iter()
-                        .rev()
-                        .map(|v| json!({ "id": v.id, "date": v.date, "status": v.status.as_str(), "href": urls::edition_home(&l.code, &v.id), "latest": Some(v.id.as_str()) == latest.map(|x| x.id.as_str()) }))
-                        .collect();
-                    json!({ "code": l.code, "name": l.name, "native_name": l.native_name, "dir": l.dir.as_str(), "versions": versions })
-                })
+                .rev()
+                .map(|v| json!({ "id": v.id, "date": v.date, "status": v.status.as_str(), "href": urls::edition_home(&l.code, &v.id), "latest": Some(v.id.as_str()) == latest.map(|x| x.id.as_str()) }))
                 .collect();
-            ctx.insert("languages", &editions);
-            insert_search(&mut ctx, &lc, latest);
-            ctx.insert("notice_html", &markdown::to_html(&project.standard.notice, &|_| None));
-            files.insert(page.clone(), theme.render("index.html", &page, &ctx)?);
-
-            let page = "404.html".to_owned();
-            let mut ctx = lc.base(&page);
-            ctx.insert("root", "/");
-            insert_search(&mut ctx, &lc, latest);
-            files.insert(page.clone(), theme.render("404.html", &page, &ctx)?);
-        }
-        Ok((files, coverage))
-    };
-    let examples = developers::Examples::new(&site.pairs, project, &languages);
-    // rayon: languages are independent, and many enough to keep every core busy.
-    let rendered: Vec<Result<LanguageDone, E>> = languages
-        .par_iter()
-        .map(|language| {
-            let (language_files, coverage) = render_language(language)?;
-            let search_languages = search::languages_in(language_files.iter());
-            let kept = language_files
-                .iter()
-                .filter(|(path, _)| examples.as_ref().is_some_and(|e| e.wants(path)))
-                .map(|(p, b)| (p.clone(), b.clone()))
-                .collect();
-            let paths = language_files.keys().cloned().collect();
-            exports.record(&language_files);
-            emit(language_files)?;
-            Ok(LanguageDone { paths, coverage, kept, search: search_languages })
+            json!({ "code": l.code, "name": l.name, "native_name": l.native_name, "dir": l.dir.as_str(), "versions": versions })
         })
         .collect();
-    let mut paths: BTreeSet<String> = files.keys().cloned().collect();
-    let mut coverage = Coverages::new();
-    let mut sources = SiteFiles::new();
-    let mut search_languages = Vec::new();
-    for result in rendered {
-        let done = result?;
-        paths.extend(done.paths);
-        coverage.extend(done.coverage);
-        sources.extend(done.kept);
-        search_languages.extend(done.search);
-    }
-    if let Some(vendor) = extras.vendor {
-        search_languages.sort();
-        search_languages.dedup();
-        vendor.add_for(&search_languages, &mut files);
-    }
-    exports.add_site(project, &site.pairs, &coverage, &mut files);
-    for (path, bytes) in &files {
-        if path == urls::API_INDEX || examples.as_ref().is_some_and(|e| e.wants(path)) {
-            sources.insert(path.clone(), bytes.clone());
-        }
-    }
-    developers::render(&site, project, theme, &languages, &sources, &mut files)?;
-    paths.extend(files.keys().cloned());
-    files.insert("sitemap.xml".into(), sitemap(project, &languages, &paths).into());
+    ctx.insert("languages", &editions);
+    insert_search(&mut ctx, lc, latest);
+    ctx.insert("notice_html", &markdown::to_html(&project.standard.notice, &|_| None));
+    files.insert(page.clone(), theme.render("index.html", &page, &ctx)?);
+
+    let page = "404.html".to_owned();
+    let mut ctx = lc.base(&page);
+    ctx.insert("root", "/");
+    insert_search(&mut ctx, lc, latest);
+    files.insert(page.clone(), theme.render("404.html", &page, &ctx)?);
     Ok(files)
 }
 
-/// What rendering one language leaves behind once its files are emitted.
-struct LanguageDone {
-    /// The paths of its files.
-    paths: Vec<String>,
-    /// Its editions' coverage.
-    coverage: Coverages,
-    /// Copies of its files that the developers' page cuts examples from.
-    kept: SiteFiles,
-    /// The search pipelines of its search indexes.
-    search: Vec<search::SearchLanguage>,
+/// A diff page (and its JSON) from `from` to `to`, in `lc`'s language.
+pub fn diff(lc: &LangContext, from: &Version, to: &Version) -> Result<SiteFiles, RenderError> {
+    let mut files = SiteFiles::new();
+    changes::render_diff(lc, from, to, &mut files)?;
+    Ok(files)
+}
+
+/// `lc`'s language's requirement histories and its translation status page.
+pub fn histories(lc: &LangContext) -> Result<SiteFiles, RenderError> {
+    let mut files = SiteFiles::new();
+    changes::render_histories(lc, &mut files)?;
+    changes::render_status(lc, &mut files)?;
+    Ok(files)
+}
+
+/// The amendment history page of `version`, in `lc`'s language.
+pub fn amendments(lc: &LangContext, version: &Version) -> Result<SiteFiles, RenderError> {
+    let mut files = SiteFiles::new();
+    changes::render_amendments(lc, version, &mut files)?;
+    Ok(files)
+}
+
+/// `lc`'s language's Atom feed.
+pub fn feed(lc: &LangContext) -> SiteFiles {
+    let mut files = SiteFiles::new();
+    feed::render(lc, &mut files);
+    files
 }
 
 /// The search box of a page outside any edition searches the current one.
@@ -666,21 +542,63 @@ fn version_links(project: &Project, lang: &str, here: &Version, slug: Option<&st
 }
 
 /// Renders one edition; returns its translation coverage.
-fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) -> Result<Coverage, RenderError> {
+/// An edition as one language shows it, resolved once and shared by the
+/// edition's parts (pages, search index): each chapter and requirement with
+/// its translation where there is one, the English elsewhere.
+pub struct LocalEdition<'a> {
+    /// The version.
+    pub version: &'a Version,
+    chapters: Vec<LocalChapter<'a>>,
+    requirements: BTreeMap<&'a str, LocalRequirement<'a>>,
+    coverage: Coverage,
+}
+
+impl<'a> LocalEdition<'a> {
+    /// Resolves `version` in `lc`'s language.
+    pub fn new(lc: &LangContext<'a>, version: &'a Version) -> LocalEdition<'a> {
+        let chapters: Vec<LocalChapter> = version.chapters.iter().map(|c| lc.localizer.chapter(version, c)).collect();
+        let requirements: BTreeMap<&str, LocalRequirement> =
+            lc.localizer.requirements(version).into_iter().map(|r| (r.source.id.as_str(), r)).collect();
+        let coverage = Coverage::of(&requirements.values().cloned().collect::<Vec<_>>());
+        LocalEdition { version, chapters, requirements, coverage }
+    }
+}
+
+/// An edition's search index: one document per requirement, section and
+/// chapter opening, in the edition's language.
+pub fn search_index(lc: &LangContext, edition: &LocalEdition) -> SiteFiles {
+    let version = edition.version;
+    let docs: Vec<search::Document> = edition
+        .chapters
+        .iter()
+        .flat_map(|lch| {
+            search::chapter_documents(lc.code(), &version.id, &localized_chapter(lch, &edition.requirements))
+        })
+        .collect();
+    search::edition_files(lc.code(), &version.id, &docs, lc.search_language())
+        .into_iter()
+        .map(|(p, b)| (p, b.into()))
+        .collect()
+}
+
+/// An edition's pages: its home, search page, chapters and whole-edition
+/// page; with the edition's translation coverage.
+pub fn edition_pages(lc: &LangContext, edition: &LocalEdition) -> Result<(SiteFiles, Coverage), RenderError> {
+    let mut files = SiteFiles::new();
+    let coverage = render_edition(lc, edition, &mut files)?;
+    Ok((files, coverage))
+}
+
+fn render_edition(lc: &LangContext, edition: &LocalEdition, files: &mut SiteFiles) -> Result<Coverage, RenderError> {
     let project = lc.project;
     let code = lc.code();
+    let version = edition.version;
     let index = version.requirement_index();
     let latest = project.latest();
-    let chapters: Vec<LocalChapter> = version.chapters.iter().map(|c| lc.localizer.chapter(version, c)).collect();
-    let requirements: BTreeMap<&str, LocalRequirement> =
-        lc.localizer.requirements(version).into_iter().map(|r| (r.source.id.as_str(), r)).collect();
-    let coverage = Coverage::of(&requirements.values().cloned().collect::<Vec<_>>());
+    let chapters = &edition.chapters;
+    let requirements = &edition.requirements;
+    let coverage = edition.coverage;
     let search_lang = lc.search_language();
-    let docs: Vec<search::Document> = chapters
-        .iter()
-        .flat_map(|lch| search::chapter_documents(code, &version.id, &localized_chapter(lch, &requirements)))
-        .collect();
-    files.extend(search::edition_files(code, &version.id, &docs, search_lang).into_iter().map(|(p, b)| (p, b.into())));
 
     // The language of a title shown in English on a translated page.
     let title_lang =
@@ -747,7 +665,7 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     ctx.insert("data", &api::edition_links(code, &version.id));
     files.insert(page.clone(), lc.render("edition.html", &page, &ctx)?);
 
-    let page = search::search_page(code, &version.id);
+    let page = urls::search_page(code, &version.id);
     let ctx = edition_ctx(&page, None);
     files.insert(page.clone(), lc.render("search.html", &page, &ctx)?);
 
@@ -840,7 +758,9 @@ fn render_edition(lc: &LangContext, version: &Version, files: &mut SiteFiles) ->
     Ok(coverage)
 }
 
-fn sitemap(project: &Project, languages: &[Language], files: &BTreeSet<String>) -> Vec<u8> {
+/// `sitemap.xml`: every page of `files`, with the same page in every other
+/// language as `hreflang` alternates.
+pub fn sitemap(project: &Project, languages: &[Language], files: &BTreeSet<String>) -> Vec<u8> {
     let base = project.standard.base_url.trim_end_matches('/');
     let loc = |path: &str| markdown::escape(&format!("{base}{}", urls::site_path(path)));
     let mut out = String::from(

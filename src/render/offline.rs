@@ -42,20 +42,9 @@ pub struct DownloadError {
     pub source: ZipError,
 }
 
-/// The standard's title as a file name: lowercase ASCII letters and digits
-/// joined by `-` ("CRAFT Code" gives `craft-code`).
-pub fn title_slug(title: &str) -> String {
-    let words: Vec<String> = title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    if words.is_empty() { "standard".to_owned() } else { words.join("-") }
-}
-
 /// The site path of the download of the edition `lang`/`version`.
 pub fn download_path(project: &Project, lang: &str, version: &str) -> String {
-    urls::download(lang, version, &title_slug(&project.standard.title))
+    urls::download(lang, version, &urls::title_slug(&project.standard.title))
 }
 
 /// A size for people: `840 bytes`, `84 kB`, `1.2 MB` (SI units, rounded up).
@@ -96,10 +85,27 @@ impl DownloadAssets {
     }
 }
 
+/// The download of the edition `version` in `language`, made from
+/// `edition` (the edition's rendered pages and search index) and `assets`:
+/// the zip file, and the edition's home page with the download's size.
+pub fn download(
+    project: &Project,
+    language: &Language,
+    version: &Version,
+    assets: &DownloadAssets,
+    edition: &SiteFiles,
+) -> Result<SiteFiles, DownloadError> {
+    let mut files = edition.clone();
+    add_download(project, language, version, assets, &mut files)?;
+    let home = urls::edition_home(&language.code, &version.id);
+    let zip = download_path(project, &language.code, &version.id);
+    Ok(files.into_iter().filter(|(path, _)| *path == home || *path == zip).collect())
+}
+
 /// Makes the download of the edition `version` in `language` from `files`
 /// (the edition's rendered pages and search index) and `assets`, and adds
 /// it, and its size to the edition's home page.
-pub fn add_download(
+fn add_download(
     project: &Project,
     language: &Language,
     version: &Version,
@@ -128,7 +134,7 @@ pub fn add_download(
 /// at their site paths, before links are rewritten.
 fn edition_files(language: &Language, version: &Version, files: &SiteFiles) -> SiteFiles {
     let dir = urls::edition_dir(&language.code, &version.id);
-    let index_script = search::index_script(&language.code, &version.id);
+    let index_script = urls::search_index_script(&language.code, &version.id);
     files
         .range(dir.clone()..)
         .take_while(|(path, _)| path.starts_with(&dir))
@@ -180,7 +186,7 @@ fn edition_zip(
         *bytes = rewritten.into();
     }
 
-    let folder = format!("{}-{code}-{}", title_slug(&project.standard.title), version.id);
+    let folder = format!("{}-{code}-{}", urls::title_slug(&project.standard.title), version.id);
     let mut entries: BTreeMap<&str, Cow<Entry>> =
         assets.entries.iter().map(|(path, entry)| (path.as_str(), Cow::Borrowed(entry))).collect();
     for (path, bytes) in &contents {
@@ -199,9 +205,9 @@ mod tests {
 
     #[test]
     fn names_and_sizes() {
-        assert_eq!(title_slug("CRAFT Code"), "craft-code");
-        assert_eq!(title_slug("Código ✓"), "c-digo");
-        assert_eq!(title_slug("✓"), "standard");
+        assert_eq!(urls::title_slug("CRAFT Code"), "craft-code");
+        assert_eq!(urls::title_slug("Código ✓"), "c-digo");
+        assert_eq!(urls::title_slug("✓"), "standard");
         assert_eq!(human_size(999), "999 bytes");
         assert_eq!(human_size(84_001), "85 kB");
         assert_eq!(human_size(1_234_567), "1.3 MB");

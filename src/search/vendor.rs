@@ -12,7 +12,7 @@ use std::process::Command;
 
 use super::lunr_index::LUNR_VERSION;
 use super::pipeline::SearchLanguage;
-use crate::render::SiteFiles;
+use crate::files::SiteFiles;
 
 /// The lunr-languages version whose pipelines the index reproduces.
 pub const LUNR_LANGUAGES_VERSION: &str = "1.22.0";

@@ -2,7 +2,7 @@
 //! language at once.
 //!
 //! The site is built with the same pipeline as `craftpub build`
-//! ([`crate::check()`], then [`crate::render::render_site`], reusing the
+//! ([`crate::check()`], then [`crate::site::render_site`], reusing the
 //! editions, diffs and histories whose sources did not change) and served **from
 //! memory**, not from an output folder. That was chosen because:
 //! - a request can only ever name a file the renderer produced: paths are
@@ -41,8 +41,8 @@ use serde_json::json;
 
 use crate::BuildError;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::render::SiteFiles;
-use crate::render::cache::RenderCache;
+use crate::files::SiteFiles;
+use crate::site::cache::RenderCache;
 use events::Hub;
 use http::{Method, Request, Response};
 use inject::Injection;

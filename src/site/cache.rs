@@ -1,15 +1,16 @@
-//! Reuse of rendered editions, diffs and histories between the rebuilds of
-//! `craftpub serve`, so that a rebuild renders what the change affects.
+//! Reuse of rendered parts between the rebuilds of `craftpub serve`, so
+//! that a rebuild renders what the change affects.
 //!
-//! A cached part is keyed by a digest of the bytes of every source it is
-//! rendered from. The digests of the sources ([`SourceDigests`]) are read
+//! A cached part is keyed by its kind, its unit and a digest of the bytes of
+//! every source it is rendered from, as its row of [`super::PARTS`] names
+//! them ([`super::Sources`]). The digests of the sources ([`SourceDigests`]) are read
 //! from disk *before* the project is loaded: if a file changes in between,
 //! the key is that of the older bytes, so the next rebuild (which the change
 //! triggers) misses and renders again; a stale part is never reused.
 //!
 //! What a part depends on:
 //!
-//! - everything: the theme (templates, strings, assets), `standard.toml`,
+//! - every part: the theme (templates, strings, assets), `standard.toml`,
 //!   every `version.toml` (dates, statuses, the latest version), every
 //!   `language.toml` (the language switcher), the requirement lineages
 //!   (history links, renumberings) and the published diff pairs;
@@ -17,16 +18,16 @@
 //!   be reused in any version), and for each English fingerprint its
 //!   translations were made from, the version and ID the localiser finds
 //!   that English text in (an outdated translation links there);
-//! - an edition: its version's folder and that of the version it revises
-//!   (the amendment page links there);
-//! - a diff: the folders of its two versions and of those between them
-//!   (whose amendments declare its changes).
+//! - [`Sources::Edition`]: its version's folder and that of the version it
+//!   revises (the amendment page links there);
+//! - [`Sources::Span`]: the folders of a diff's two versions and of those
+//!   between them (whose amendments declare its changes);
+//! - [`Sources::Standard`]: all of `standard/` (a language's requirement
+//!   histories and status page span every version).
 //!
-//! - a language's requirement histories and translation status pages: all
-//!   of `standard/` (they span every version).
-//!
-//! Feeds and site-wide files (the front page, the exports' index, the
-//! developers' page, the sitemap) are always rendered again: they are small.
+//! Parts whose sources are [`Sources::Always`] (feeds, redirects and the
+//! site parts) are rendered on every build: they are small, or made from
+//! all the rest.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
@@ -36,7 +37,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 
-use super::SiteFiles;
+use super::{Part, Sources, Unit};
+use crate::files::SiteFiles;
 use crate::localize::Coverage;
 use crate::model::{Language, Project, Version};
 
@@ -122,13 +124,20 @@ fn sorted_files(dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
         .collect()
 }
 
-/// A rendered part: its files and, for an edition, its coverage.
-#[derive(Debug)]
-pub struct Part {
+/// What a part made: its files and, for an edition's pages, its coverage.
+#[derive(Debug, Default)]
+pub struct Output {
     /// The part's files, as they are emitted.
     pub files: SiteFiles,
     /// The edition's translation coverage.
     pub coverage: Option<Coverage>,
+}
+
+impl Output {
+    /// An output of files alone.
+    pub fn files(files: SiteFiles) -> Output {
+        Output { files, coverage: None }
+    }
 }
 
 /// What the cache keeps of a part: the paths of its files (their bytes are
@@ -139,7 +148,7 @@ struct Kept {
     coverage: Option<Coverage>,
 }
 
-/// Rendered editions, diffs and histories kept between builds (see the module docs).
+/// Rendered parts kept between builds (see the module docs).
 /// One build at a time uses it: [`RenderCache::begin`], render, then
 /// [`RenderCache::finish`]. The bytes are not copied: a reused part is taken
 /// from the last good site, which the caller (`serve`) holds anyway.
@@ -180,14 +189,14 @@ impl RenderCache {
         self.last = (reused, used.len().saturating_sub(reused));
     }
 
-    /// How many editions and diffs the last build reused, and how many it rendered.
+    /// How many cached parts the last build reused, and how many it rendered.
     pub fn last_build(&self) -> (usize, usize) {
         self.last
     }
 
     /// The part at `key`: from the last good site when it was made from the
     /// same sources, else rendered by `render`.
-    pub fn get_or_render<E>(&self, key: Key, render: impl FnOnce() -> Result<Part, E>) -> Result<Part, E> {
+    pub fn get_or_render<E>(&self, key: Key, render: impl FnOnce() -> Result<Output, E>) -> Result<Output, E> {
         self.used.lock().unwrap_or_else(PoisonError::into_inner).insert(key);
         if let Some(part) = self.reused_part(&key) {
             self.reused.fetch_add(1, Ordering::Relaxed);
@@ -200,13 +209,13 @@ impl RenderCache {
     }
 
     /// The part at `key` taken from the last good site, if all of it is there.
-    fn reused_part(&self, key: &Key) -> Option<Part> {
+    fn reused_part(&self, key: &Key) -> Option<Output> {
         let site = self.site.as_ref()?;
         let parts = self.parts.lock().unwrap_or_else(PoisonError::into_inner);
         let kept = parts.get(key)?;
         let files =
             kept.paths.iter().map(|p| Some((p.clone(), site.get(p)?.clone()))).collect::<Option<SiteFiles>>()?;
-        Some(Part { files, coverage: kept.coverage })
+        Some(Output { files, coverage: kept.coverage })
     }
 
     /// The keys of one build's parts: what every part shares, digested once.
@@ -291,29 +300,30 @@ impl LanguageKeys<'_> {
         h.finalize().into()
     }
 
-    /// The key of the edition `version`: its version's folder and that of
-    /// the version it revises (see the module docs for the rest).
-    pub fn edition(&self, project: &Project, version: &Version) -> Key {
-        let previous = version.previous.as_deref().and_then(|p| project.version(p));
-        let sources = [self.keys.version(Some(version)), self.keys.version(previous)];
-        self.key(if self.translated { "translated edition" } else { "edition" }, &[&version.id], &sources)
-    }
-
-    /// The key of the language's requirement histories and status pages:
-    /// all of `standard/` (see the module docs for the rest).
-    pub fn histories(&self) -> Key {
-        self.key("histories", &[], &[self.keys.digests.standard])
-    }
-
-    /// The key of the diff from `from` to `to`: the folders of the versions
-    /// from one to the other (the amendments in between declare its changes).
-    pub fn diff(&self, project: &Project, from: &str, to: &str) -> Key {
-        let (Some(a), Some(b)) = (project.version_position(from), project.version_position(to)) else {
-            return self.key("diff", &[from, to], &[self.keys.digests.standard]);
+    /// The key of `part` for `unit`, from the sources its row names; `None`
+    /// for a part rendered on every build.
+    pub fn part(&self, project: &Project, part: &Part, unit: Unit) -> Option<Key> {
+        let kind = if self.translated { format!("translated {}", part.name) } else { part.name.to_owned() };
+        let (ids, sources): (Vec<&str>, Vec<Key>) = match (part.sources, unit) {
+            (Sources::Always, _) => return None,
+            (Sources::Edition, Unit::Edition(version)) => {
+                let previous = version.previous.as_deref().and_then(|p| project.version(p));
+                (vec![&version.id], vec![self.keys.version(Some(version)), self.keys.version(previous)])
+            }
+            (Sources::Span, Unit::Diff(from, to)) => {
+                match (project.version_position(from), project.version_position(to)) {
+                    (Some(a), Some(b)) => (
+                        vec![from, to],
+                        project.versions[a.min(b)..=a.max(b)].iter().map(|v| self.keys.version(Some(v))).collect(),
+                    ),
+                    _ => (vec![from, to], vec![self.keys.digests.standard]),
+                }
+            }
+            (Sources::Standard, _) => (vec![], vec![self.keys.digests.standard]),
+            // A part whose sources do not fit its unit is not cached.
+            _ => return None,
         };
-        let spanned: Vec<Key> =
-            project.versions[a.min(b)..=a.max(b)].iter().map(|v| self.keys.version(Some(v))).collect();
-        self.key("diff", &[from, to], &spanned)
+        Some(self.key(&kind, &ids, &sources))
     }
 }
 

@@ -8,7 +8,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::model::{Block, Chapter, Requirement};
+use super::{Block, Chapter, Requirement};
 
 /// The length of a fingerprint in hex digits.
 pub const LEN: usize = 16;
