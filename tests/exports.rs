@@ -852,6 +852,12 @@ fn developers_page_describes_every_export_with_real_examples() {
         "ConformitySchemeVocabulary",
         "id,module,chapter,section,title",
         "api/schema/edition.schema.json",
+        // The 2.0 exports, and the one-line join of a reference.
+        "history/1.1.1.json",
+        "vocabulary.json",
+        "amendments.json",
+        "urljoin(index_url, entry[\"json\"])",
+        "new URL(entry.json, indexUrl)",
     ] {
         assert!(page.contains(needle), "developers.html lacks {needle:?}");
     }

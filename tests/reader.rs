@@ -299,6 +299,11 @@ fn atom_feeds_of_versions_and_amendments() {
     assert!(es.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"es\">"));
     assert!(es.contains("<entry xml:lang=\"en\">"), "English amendment text is marked as English");
     assert!(read(&public, "index.html").contains("href=\"en/feed.xml\""), "the front page leads to the feed");
+    // A version's entry names its version and links its edition as data.
+    let en = read(&public, "en/feed.xml");
+    assert!(en.contains("<category scheme=\"urn:craftpub:version\" term=\"2.0\"/>"), "{en}");
+    assert!(en.contains("<link rel=\"alternate\" type=\"application/json\" href=\"../api/en/2.0/edition.json\"/>"));
+    assert!(public.join("api/en/2.0/edition.json").is_file());
 
     // Same sources, same feed; the site's address makes links absolute.
     set_base_url(dir.path(), "https://code.example.org/");

@@ -38,7 +38,6 @@ pub mod vocabulary;
 
 use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use std::collections::BTreeMap;
@@ -176,15 +175,14 @@ impl<'a> Exports<'a> {
 
     /// Adds the exports of `language` that span every version to `files`:
     /// one history per requirement lineage (`api/<lang>/history/<name>.json`)
-    /// and the vocabulary, whose labels come from `strings` (the interface
-    /// strings of the language, English fallbacks marked as
-    /// [`crate::localize::fallback`] marks them).
+    /// and the vocabulary, whose labels `labels` looks up in the language's
+    /// interface strings (with the pages' fallback).
     pub fn add_language(
         &self,
         project: &Project,
         localizer: &Localizer,
         language: &Language,
-        strings: &Value,
+        labels: vocabulary::Labels,
         files: &mut SiteFiles,
     ) {
         let steps = self.steps.get_or_init(|| history::Steps::new(project, self.history.lineages));
@@ -192,7 +190,7 @@ impl<'a> Exports<'a> {
             let export = history::history(project, &self.links, steps, localizer, language, lineage);
             files.insert(urls::history_json(&language.code, &lineage.name), to_json(&export).into());
         }
-        let export = vocabulary::vocabulary(project, language, strings);
+        let export = vocabulary::vocabulary(project, language, labels);
         files.insert(urls::vocabulary_json(&language.code), to_json(&export).into());
     }
 

@@ -11,10 +11,8 @@
 
 use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::Value;
 
 use super::{FORMAT_VERSION, schema_url};
-use crate::localize::fallback;
 use crate::model::*;
 
 /// `api/<lang>/vocabulary.json`.
@@ -74,26 +72,24 @@ pub struct Term {
     pub label_lang: String,
 }
 
-/// The vocabulary of `language`, whose interface strings are `strings`
-/// (English fallbacks marked, as [`fallback::mark`] marks them).
-pub fn vocabulary(project: &Project, language: &Language, strings: &Value) -> VocabularyExport {
+/// A label lookup: the interface string `key` of `table` in a language,
+/// and whether it fell back to the source language.
+pub type Labels<'a> = &'a dyn Fn(&str, &str) -> Option<(String, bool)>;
+
+/// The vocabulary of `language`, whose interface strings `labels` looks up.
+pub fn vocabulary(project: &Project, language: &Language, labels: Labels) -> VocabularyExport {
     let source = project.standard.source_language.as_str();
-    let term = |code: &str, label: Option<&Value>| {
-        let raw = label.and_then(Value::as_str);
+    let term = |code: &str, table: &str, key: &str| {
         // No label at all (a theme without the string): the code, as the pages show it.
-        let fell_back = raw.is_none_or(|l| l.contains(fallback::START));
+        let (label, fell_back) = labels(table, key).unwrap_or_else(|| (code.to_owned(), true));
         Term {
             code: code.to_owned(),
-            label: raw.map_or_else(|| code.to_owned(), |l| fallback::strip(l).into_owned()),
+            label,
             label_lang: if fell_back { source } else { language.code.as_str() }.to_owned(),
         }
     };
-    let table = |table: &str, codes: &[&str]| -> Vec<Term> {
-        codes.iter().map(|c| term(c, strings.get(table).and_then(|t| t.get(*c)))).collect()
-    };
-    let ui = |codes: &[(&str, &str)]| -> Vec<Term> {
-        codes.iter().map(|(code, key)| term(code, strings.get("ui").and_then(|t| t.get(*key)))).collect()
-    };
+    let table = |table: &str, codes: &[&str]| -> Vec<Term> { codes.iter().map(|c| term(c, table, c)).collect() };
+    let ui = |codes: &[(&str, &str)]| -> Vec<Term> { codes.iter().map(|(code, key)| term(code, "ui", key)).collect() };
     fn names<T: Vocabulary>() -> Vec<&'static str> {
         T::VALUES.iter().map(|(n, _)| *n).collect()
     }

@@ -380,6 +380,13 @@ impl<'a> LangContext<'a> {
     }
 
     /// The entries of [`LangContext::base`] that do not depend on the page.
+    /// The interface string `key` of `table` in this language, without
+    /// fallback marks, and whether it is the source language's (a fallback).
+    pub fn label(&self, table: &str, key: &str) -> Option<(String, bool)> {
+        let raw = self.strings.get(table)?.get(key)?.as_str()?;
+        Some((fallback::strip(raw).into_owned(), raw.contains(fallback::START)))
+    }
+
     fn shared(language: &Language, project: &Project, strings: &Value) -> Context {
         let mut ctx = Context::new();
         ctx.insert("lang", &language.code);

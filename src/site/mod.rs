@@ -517,7 +517,7 @@ fn render_language(run: &LanguageRun, statics: &SiteFiles) -> Result<LanguageOut
                                         project,
                                         &lc.localizer,
                                         &lc.language,
-                                        lc.strings(),
+                                        &|table: &str, key: &str| lc.label(table, key),
                                         &mut files,
                                     );
                                     Ok(Output::files(files))
