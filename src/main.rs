@@ -269,7 +269,29 @@ fn main() -> ExitCode {
                             out!("  missing  {} {}", m.id, m.title);
                         }
                         for c in &e.chapters {
-                            out!("  chapter {} ({}.md): title and text {}", c.title, c.slug, c.status.as_str());
+                            let from = c
+                                .translated_from
+                                .as_deref()
+                                .map(|v| format!(", translated from {v}"))
+                                .unwrap_or_default();
+                            let file = c.file.as_deref().map(|f| format!(" {f}")).unwrap_or_default();
+                            out!(
+                                "  chapter {} ({}.md): title and text {}{file}{from}",
+                                c.title,
+                                c.slug,
+                                c.status.as_str()
+                            );
+                            for line in ops_to_terminal(&c.english_changes, colour).lines() {
+                                out!("      {line}");
+                            }
+                        }
+                        if !e.strings.missing.is_empty() {
+                            out!(
+                                "  interface strings: {} of {} translated; missing: {}",
+                                e.strings.translated,
+                                e.strings.total,
+                                e.strings.missing.join(", ")
+                            );
                         }
                     }
                 }
@@ -351,6 +373,9 @@ fn main() -> ExitCode {
                     }
                     for f in &report.extended {
                         eprintln!("extended {}", f.display());
+                    }
+                    for f in &report.updated {
+                        eprintln!("updated  {}", f.display());
                     }
                     eprintln!(
                         "{} requirement(s) to translate or update in translations/{lang}/{version}/ (marked untranslated: true, or with an old source:); craftpub status --lang {lang} lists them",

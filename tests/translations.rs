@@ -185,7 +185,10 @@ fn a_new_language_starts_with_the_interface_strings() {
     let meta = fs::read_to_string(dir.path().join("translations/am/language.toml")).unwrap();
     assert!(meta.contains("native_name = \"አማርኛ\""), "{meta}");
     let strings = fs::read_to_string(dir.path().join("translations/am/strings.toml")).unwrap();
-    assert!(strings.contains("skip_to_content = \"Skip to content\""));
+    assert!(
+        strings.contains("\n# skip_to_content = \"Skip to content\"\n"),
+        "English offered commented out:\n{strings}"
+    );
     let (code, stderr) = check(dir.path());
     assert_eq!(code, 0, "{stderr}");
     // Strings added to the theme later are appended in their table.
@@ -193,7 +196,7 @@ fn a_new_language_starts_with_the_interface_strings() {
     assert_eq!(out.status.code(), Some(0));
     let sw = fs::read_to_string(dir.path().join("translations/sw/strings.toml")).unwrap();
     assert!(sw.contains("skip_to_content = \"Ruka hadi maudhui\""), "translated strings kept");
-    assert!(sw.contains("read_english = \"Read the current English text\""), "{sw}");
+    assert!(sw.contains("\n# read_english = \"Read the current English text\"\n"), "{sw}");
     assert!(sw.parse::<toml::Table>().is_ok());
 }
 
@@ -317,4 +320,171 @@ fn the_shipped_translations_show_every_status() {
     assert_eq!(get("fr", "1.0")["coverage"]["current"], get("fr", "1.0")["total"]);
     assert_eq!(get("pt", "2.1")["coverage"]["current"], get("pt", "2.1")["total"]);
     assert_eq!(get("sw", "2.1")["coverage"]["current"], 0);
+}
+
+fn run(args: &[&str]) -> (i32, String) {
+    let out = craftpub(args);
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn untranslated_interface_strings_are_missing_not_english() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let root = dir.path();
+    let r = root.to_str().unwrap();
+    let (code, stderr) = run(&["translate", "am", "--root", r]);
+    assert_eq!(code, 0, "{stderr}");
+    let strings: toml::Table = fs::read_to_string(root.join("translations/am/strings.toml")).unwrap().parse().unwrap();
+    let translated: usize = strings.values().filter_map(|t| t.as_table()).map(|t| t.len()).sum();
+    assert_eq!(translated, 0, "no English value counts as a translation: {strings:?}");
+    let (code, stderr) = check(root);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning: translations/am/strings.toml: "), "{stderr}");
+    let s = status(root, "am", "2.0");
+    assert_eq!(s["strings"]["translated"], 0);
+    assert!(s["strings"]["total"].as_u64().unwrap() > 100);
+    assert!(ids_of(&s["strings"]["missing"]).contains(&"ui.skip_to_content".to_owned()));
+    // Deleting a translated key: the scaffold offers it back commented out,
+    // and check keeps warning until it is translated.
+    let sw_missing = |stderr: &str| {
+        let at = stderr.find("translations/sw/strings.toml: ").expect(stderr) + "translations/sw/strings.toml: ".len();
+        stderr[at..].split(' ').next().unwrap().parse::<usize>().unwrap()
+    };
+    let before = sw_missing(&check(root).1);
+    edit(root, "translations/sw/strings.toml", "skip_to_content = \"Ruka hadi maudhui\"\n", "");
+    let (code, _) = run(&["translate", "sw", "--root", r]);
+    assert_eq!(code, 0);
+    let sw = fs::read_to_string(root.join("translations/sw/strings.toml")).unwrap();
+    assert!(sw.contains("# skip_to_content = \"Skip to content\""), "{sw}");
+    let (_, stderr) = check(root);
+    assert_eq!(sw_missing(&stderr), before + 1, "still reported: {stderr}");
+    assert!(ids_of(&status(root, "sw", "2.0")["strings"]["missing"]).contains(&"ui.skip_to_content".to_owned()));
+    // The page marks the English strings.
+    let (code, stderr) = build(root, None);
+    assert_eq!(code, 0, "{stderr}");
+    let page = fs::read_to_string(root.join("public/am/2.0/module-1.html")).unwrap();
+    assert!(page.contains("<span lang=\"en\" dir=\"ltr\">Search</span>"), "English strings marked on the Amharic page");
+}
+
+fn ids_of(list: &Value) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn mark_updated_refuses_a_block_still_untranslated() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let root = dir.path();
+    let r = root.to_str().unwrap();
+    assert_eq!(run(&["translate", "es", "--root", r, "--version", "2.0"]).0, 0);
+    let path = root.join("translations/es/2.0/module-1.md");
+    let before = fs::read_to_string(&path).unwrap();
+    assert!(before.contains("untranslated: true"));
+    let (code, stderr) = run(&["translate", "es", "--root", r, "--version", "2.0", "--mark-updated", "1.1.3"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("1.1.3") && stderr.contains("still holds the English text"), "{stderr}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), before, "the marker stays");
+    assert_eq!(ids(&status(root, "es", "2.0")["missing"]), ["1.1.3"]);
+}
+
+#[test]
+fn language_codes_are_bcp47_in_canonical_case_and_not_the_source() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let root = dir.path();
+    let r = root.to_str().unwrap();
+    for (code, expected) in [
+        ("en", "is the source language"),
+        ("ES", "write it es"),
+        ("pt-br", "write it pt-BR"),
+        ("xx-ZZ", "\"xx\" is not an ISO 639 language"),
+        ("amh", "write am"),
+        ("es-ZZ", "private-use region"),
+        ("e_s", "not a BCP 47 language code"),
+    ] {
+        let (status, stderr) = run(&["translate", code, "--root", r, "--name", "X", "--native-name", "X"]);
+        assert_eq!(status, 1, "{code}: {stderr}");
+        assert!(stderr.contains(expected), "{code}: expected {expected:?} in {stderr}");
+        assert!(!root.join("translations").join(code).exists(), "{code}: nothing created");
+    }
+    assert_eq!(run(&["translate", "pt-BR", "--root", r]).0, 0, "a region in canonical case is fine");
+    // Unknown search pipelines are errors naming the choices, on the command
+    // line and in language.toml.
+    let (status, stderr) = run(&["translate", "de", "--root", r, "--search", "id"]);
+    assert_eq!(status, 1);
+    assert!(stderr.contains("en, es, fr, pt, none"), "{stderr}");
+    edit(root, "translations/es/language.toml", "search = \"es\"", "search = \"de\"");
+    let (status, stderr) = check(root);
+    assert_eq!(status, 1);
+    assert!(
+        stderr.contains("translations/es/language.toml:6: unknown search pipeline \"de\"")
+            && stderr.contains("en, es, fr, pt, none"),
+        "{stderr}"
+    );
+    edit(root, "translations/es/language.toml", "search = \"de\"", "search = \"es\"");
+    // A folder made by hand is checked too.
+    common::copy_tree(&root.join("translations/sw"), &root.join("translations/EN"));
+    let (status, stderr) = check(root);
+    assert_eq!(status, 1);
+    assert!(stderr.contains("translations/EN: translations/EN/: \"EN\" is the source language"), "{stderr}");
+}
+
+#[test]
+fn a_new_language_is_named_and_a_rerun_renames_it() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let root = dir.path();
+    let r = root.to_str().unwrap();
+    assert_eq!(run(&["translate", "am", "--root", r]).0, 0);
+    let meta = fs::read_to_string(root.join("translations/am/language.toml")).unwrap();
+    assert!(meta.contains("name = \"Amharic\"") && meta.contains("native_name = \"አማርኛ\""), "{meta}");
+    let (code, stderr) = run(&["translate", "am", "--root", r, "--name", "Amharic (Ethiopia)", "--search", "none"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("updated") && stderr.contains("language.toml"), "{stderr}");
+    let meta = fs::read_to_string(root.join("translations/am/language.toml")).unwrap();
+    assert!(meta.contains("name = \"Amharic (Ethiopia)\"\n") && meta.contains("native_name = \"አማርኛ\""), "{meta}");
+    assert!(meta.parse::<toml::Table>().is_ok(), "{meta}");
+}
+
+#[test]
+fn a_translated_guidance_marker_is_an_error() {
+    let dir = fixture_with("mini", &["i18n"]);
+    edit(dir.path(), "translations/es/1.0/module-1.md", "--- guidance", "--- orientación");
+    let (code, stderr) = check(dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains(
+            "translations/es/1.0/module-1.md:16: \"--- orientación\" looks like a translated guidance marker"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_block_whose_fingerprint_is_another_requirements_is_an_error() {
+    let dir = fixture_with("mini", &["i18n"]);
+    // 1.1.1 given the fingerprint of 1.1.2's English.
+    edit(dir.path(), "translations/es/1.0/module-1.md", "source: 66f54cc0e3376835", "source: bea46e1828dacef1");
+    let (code, stderr) = check(dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("translations/es/1.0/module-1.md:10: the source fingerprint of requirement 1.1.1 is the English text of requirement 1.1.2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_outdated_chapter_shows_its_english_change() {
+    let dir = fixture_with("mini", &["i18n"]);
+    edit(dir.path(), "standard/2.0/module-1.md", "sets up the organisation and", "sets up the whole organisation and");
+    let s = status(dir.path(), "es", "2.0");
+    let chapter = s["chapters"].as_array().unwrap().iter().find(|c| c["slug"] == "module-1").unwrap();
+    assert_eq!(chapter["status"], "outdated");
+    assert_eq!(chapter["file"], "translations/es/1.0/module-1.md");
+    let inserted: Vec<&str> = chapter["english_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["op"] == "insert")
+        .map(|x| x["text"].as_str().unwrap())
+        .collect();
+    assert!(inserted.concat().contains("whole"), "{chapter:#}");
+    assert_eq!(chapter["translated_from"], "1.0");
 }

@@ -52,6 +52,7 @@ pub fn statuses(project: &Project) -> BTreeMap<(String, String), StatusExport> {
             outdated: Vec::new(),
             missing: Vec::new(),
             chapters: Vec::new(),
+            strings: crate::status::StringsStatus::default(),
         };
         out.insert((source.clone(), v.id.clone()), export(status));
     }
