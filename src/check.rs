@@ -412,6 +412,7 @@ fn collect_missing(from: &toml::Table, other: &toml::Table, prefix: &str, out: &
             (toml::Value::Table(a), Some(toml::Value::Table(b))) => collect_missing(a, b, &name, out),
             // Counted string by string, as craftpub status does.
             (toml::Value::Table(a), None) => collect_missing(a, &toml::Table::new(), &name, out),
+            (toml::Value::String(s), None) if s.is_empty() => {}
             (_, None) => out.push(name),
             _ => {}
         }

@@ -9,6 +9,7 @@
 //! runs the same pipeline in memory as a live preview.
 
 pub mod api;
+pub mod catalogue;
 pub mod check;
 pub mod diagnostics;
 pub mod diff;
@@ -17,6 +18,7 @@ pub mod load;
 pub mod localize;
 pub mod markdown;
 pub mod model;
+pub mod po;
 pub mod render;
 pub mod scaffold;
 pub mod search;

@@ -114,29 +114,9 @@ fn update_language_toml(text: &str, new: &NewLanguage) -> Option<String> {
     changed.then(|| lines.join("\n") + "\n")
 }
 
-/// Starts language `code` or brings it up to `version`: creates
-/// `language.toml` and `strings.toml` when missing, appends missing interface
-/// strings, and adds to `translations/<code>/<version>/` every requirement that
-/// is missing (English text, `untranslated: true`) or outdated (its latest
-/// translation, to update). Requirements whose translation can be reused from
-/// another version are left alone. Never overwrites translated text.
-pub fn scaffold(
-    root: &Path,
-    project: &Project,
-    english_strings: &str,
-    code: &str,
-    version: &str,
-    new: &NewLanguage,
-) -> Result<ScaffoldReport, ScaffoldError> {
-    crate::load::check_language_code(code, &project.standard.source_language)?;
-    check_new(new)?;
-    let version = project.version(version).ok_or_else(|| {
-        let ids: Vec<&str> = project.versions.iter().map(|v| v.id.as_str()).collect();
-        ScaffoldError::UnknownVersion(version.to_owned(), ids.join(", "))
-    })?;
-    let mut report = ScaffoldReport::default();
-    let dir = root.join("translations").join(code);
-
+/// Creates `language.toml` for a new language (names from ISO 639 unless
+/// given), or rewrites the values given for an existing one.
+fn language_toml(dir: &Path, code: &str, new: &NewLanguage, report: &mut ScaffoldReport) -> Result<(), ScaffoldError> {
     let meta = dir.join("language.toml");
     if !meta.exists() {
         let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
@@ -165,6 +145,50 @@ pub fn scaffold(
         write(&meta, &text)?;
         report.updated.push(meta);
     }
+
+    Ok(())
+}
+
+/// Starts language `code` for the PO form: checks the code and values and
+/// writes `language.toml` as [`scaffold`] does; the catalogues are written by
+/// [`crate::catalogue::scaffold_po`].
+pub fn start_language(
+    root: &Path,
+    project: &Project,
+    code: &str,
+    new: &NewLanguage,
+) -> Result<ScaffoldReport, ScaffoldError> {
+    crate::load::check_language_code(code, &project.standard.source_language)?;
+    check_new(new)?;
+    let mut report = ScaffoldReport::default();
+    language_toml(&root.join("translations").join(code), code, new, &mut report)?;
+    Ok(report)
+}
+
+/// Starts language `code` or brings it up to `version`: creates
+/// `language.toml` and `strings.toml` when missing, appends missing interface
+/// strings, and adds to `translations/<code>/<version>/` every requirement that
+/// is missing (English text, `untranslated: true`) or outdated (its latest
+/// translation, to update). Requirements whose translation can be reused from
+/// another version are left alone. Never overwrites translated text.
+pub fn scaffold(
+    root: &Path,
+    project: &Project,
+    english_strings: &str,
+    code: &str,
+    version: &str,
+    new: &NewLanguage,
+) -> Result<ScaffoldReport, ScaffoldError> {
+    crate::load::check_language_code(code, &project.standard.source_language)?;
+    check_new(new)?;
+    let version = project.version(version).ok_or_else(|| {
+        let ids: Vec<&str> = project.versions.iter().map(|v| v.id.as_str()).collect();
+        ScaffoldError::UnknownVersion(version.to_owned(), ids.join(", "))
+    })?;
+    let mut report = ScaffoldReport::default();
+    let dir = root.join("translations").join(code);
+
+    language_toml(&dir, code, new, &mut report)?;
 
     let strings = dir.join("strings.toml");
     if !strings.exists() {
@@ -275,7 +299,8 @@ pub fn scaffold(
     Ok(report)
 }
 
-fn requirement_block(
+/// A translated requirement block in the Markdown form.
+pub(crate) fn requirement_block(
     id: &str,
     title: &str,
     source: &str,
@@ -354,7 +379,7 @@ fn append_missing_strings(path: &Path, english: &str) -> Result<bool, ScaffoldEr
 }
 
 /// A key as TOML writes it: bare when it can be, quoted otherwise.
-fn toml_key(key: &str) -> String {
+pub(crate) fn toml_key(key: &str) -> String {
     if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         key.to_owned()
     } else {

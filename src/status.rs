@@ -51,6 +51,8 @@ impl StringsStatus {
                     toml::Value::Table(t) => {
                         walk(t, translated.and_then(|x| x.get(key)).and_then(|x| x.as_table()), &name, out)
                     }
+                    // An empty English string has nothing to translate.
+                    toml::Value::String(s) if s.is_empty() => {}
                     _ => {
                         out.total += 1;
                         if translated.is_some_and(|x| x.get(key).is_some_and(|v| !v.is_table())) {

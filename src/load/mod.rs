@@ -16,6 +16,7 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostics, line_of};
 use crate::model::*;
 
+pub mod po;
 mod translations;
 pub use translations::{LanguageCodeError, SEARCH_CHOICES, check_language_code, check_search, load_translations};
 

@@ -242,8 +242,19 @@ fn load_language(dir: &Path, source_language: &str, diags: &mut Diagnostics) -> 
         search: meta.search.into_inner(),
     };
 
-    let strings_file = dir.join("strings.toml");
-    let strings = if strings_file.is_file() {
+    let strings_po = dir.join("strings.po");
+    let strings_file = if strings_po.is_file() { strings_po.clone() } else { dir.join("strings.toml") };
+    if strings_po.is_file() && dir.join("strings.toml").is_file() {
+        diags.error(
+            &strings_po,
+            0,
+            "the interface strings are kept both in strings.toml and strings.po",
+            "keep one of them (craftpub translate LANG --convert md|po converts)",
+        );
+    }
+    let strings = if strings_po.is_file() {
+        read_source(&strings_po, diags).map(|t| super::po::load_strings(&strings_po, &t, diags)).unwrap_or_default()
+    } else if strings_file.is_file() {
         read_source(&strings_file, diags)
             .and_then(|t| parse_toml::<toml::Table>(&t, &strings_file, 1, "interface strings", diags))
             .unwrap_or_default()
@@ -260,9 +271,28 @@ fn load_language(dir: &Path, source_language: &str, diags: &mut Diagnostics) -> 
     let mut versions = BTreeMap::new();
     for entry in WalkDir::new(dir).min_depth(1).max_depth(1).sort_by_file_name().into_iter().filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type().is_dir() {
-            versions.insert(name, load_translated_version(entry.path(), diags));
-        } else if name != "language.toml" && name != "strings.toml" {
+        let po_version = name.strip_suffix(".po").filter(|v| *v != "strings" && entry.file_type().is_file());
+        if entry.file_type().is_dir() || po_version.is_some() {
+            let (version, chapters) = match po_version {
+                Some(v) => (
+                    v.to_owned(),
+                    read_source(entry.path(), diags)
+                        .map(|t| super::po::load_catalogue(entry.path(), &t, diags))
+                        .unwrap_or_default(),
+                ),
+                None => (name.clone(), load_translated_version(entry.path(), diags)),
+            };
+            if versions.contains_key(&version) {
+                diags.error(
+                    entry.path(),
+                    0,
+                    format!("version {version} is kept both as Markdown ({version}/) and as PO ({version}.po)"),
+                    "keep one form per version (craftpub translate LANG --version V --convert md|po converts)",
+                );
+                continue;
+            }
+            versions.insert(version, chapters);
+        } else if name != "language.toml" && name != "strings.toml" && name != "strings.po" {
             diags.warning(
                 entry.path(),
                 0,
@@ -326,7 +356,8 @@ fn parse_translated_chapter(file: &Path, text: &str, diags: &mut Diagnostics) ->
     let mut requirements = Vec::new();
     for raw in parse_blocks(file, body, body_line, diags) {
         match raw {
-            RawBlock::Prose(text, line) => blocks.push(Block::Prose { text, line }),
+            // Prose as the PO form reads it too: no blank lines around it.
+            RawBlock::Prose(text, line) => blocks.push(Block::Prose { text: text.trim().to_owned() + "\n", line }),
             RawBlock::Section(title, line) => {
                 blocks.push(Block::Section(Section { anchor: slugify(&title), title, line }))
             }
