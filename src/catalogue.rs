@@ -38,7 +38,8 @@ pub enum CatalogueError {
 fn entry(segment: &Segment, english: &str, from: &str, translated: &str, note: String, reference: String) -> Entry {
     let mut e = Entry {
         extracted: vec![note],
-        references: vec![reference],
+        // The context again as a reference, which XLIFF round trips keep.
+        references: vec![format!("{reference} {}", crate::load::po::context_reference(&segment.context()))],
         msgctxt: Some(segment.context()),
         msgid: english.to_owned(),
         msgstr: translated.to_owned(),
@@ -65,9 +66,10 @@ fn part_entries(
 ) {
     let (n, f, t) = (paragraphs(now), paragraphs(from), paragraphs(translated));
     if n.len() == f.len() && (translated.is_empty() || t.len() == f.len()) && !n.is_empty() {
+        let count = f.len();
         for (i, (n, f)) in n.iter().zip(&f).enumerate() {
             let tr = t.get(i).map_or("", String::as_str);
-            let note = format!("{what}, paragraph {} of {}", i + 1, f.len());
+            let note = format!("{what}, paragraph {} of {count}", i + 1);
             out.push(entry(&make(Some(i + 1)), n, f, tr, note, reference.to_owned()));
         }
     } else {
@@ -368,7 +370,8 @@ fn merge(
     for e in &mut out.entries {
         let ctxt = e.msgctxt.clone().unwrap_or_default();
         match old.get(ctxt.as_str()) {
-            Some(o) if o.msgid == e.msgid => {
+            // Reflowed English (only whitespace changed) keeps its message as it is.
+            Some(o) if o.msgid.split_whitespace().eq(e.msgid.split_whitespace()) => {
                 used.insert(ctxt.clone());
                 e.msgstr = o.msgstr.clone();
                 e.flags = o.flags.clone();
@@ -474,6 +477,7 @@ pub fn strings_catalogue(lang: &str, date: &str, english: &toml::Table, translat
             let tr = theirs.and_then(|t| t.get(key)).and_then(|v| v.as_str()).unwrap_or("");
             entries.push(Entry {
                 extracted: vec!["Interface string (theme/strings.toml)".to_owned()],
+                references: vec![crate::load::po::context_reference(&format!("{group}.{key}"))],
                 msgctxt: Some(format!("{group}.{key}")),
                 msgid: en.to_owned(),
                 msgstr: tr.to_owned(),

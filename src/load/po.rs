@@ -178,7 +178,8 @@ pub fn load_catalogue(path: &Path, text: &str, diags: &mut Diagnostics) -> BTree
     let mut requirement_chapter: BTreeMap<String, String> = BTreeMap::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for e in catalogue.entries.iter().filter(|e| !e.obsolete) {
-        let ctxt = e.msgctxt.as_deref().unwrap_or("");
+        let ctxt = context_of(e).unwrap_or_default();
+        let ctxt = ctxt.as_str();
         let Some(segment) = Segment::parse(ctxt) else {
             diags.error(
                 path,
@@ -203,7 +204,9 @@ pub fn load_catalogue(path: &Path, text: &str, diags: &mut Diagnostics) -> BTree
                 by_chapter.entry(s.clone()).or_default().push((segment, e))
             }
             Segment::Title(id) | Segment::Body(id, _) | Segment::Guidance(id, _) => {
-                if let Some(slug) = e.references.iter().find_map(|r| chapter_of_reference(r)) {
+                if let Some(slug) =
+                    e.references.iter().flat_map(|r| r.split_whitespace()).find_map(chapter_of_reference)
+                {
                     requirement_chapter.entry(id.clone()).or_insert(slug);
                 }
                 by_requirement.entry(id.clone()).or_default().push((segment, e))
@@ -342,9 +345,32 @@ pub fn load_catalogue(path: &Path, text: &str, diags: &mut Diagnostics) -> BTree
     chapters
 }
 
+/// The context as a reference token (`craftpub/1.1.1/body/1`): translate-toolkit's
+/// XLIFF conversion keeps references but not `msgctxt`.
+pub fn context_reference(ctxt: &str) -> String {
+    format!("craftpub/{}", ctxt.replace(' ', "/"))
+}
+
+/// The context of a message: its `msgctxt`, else the one its references name.
+/// (A tool may replace a `msgctxt` with one of its own, as `xliff2po` does
+/// for equal English texts: then the reference names the context.)
+fn context_of(e: &Entry) -> Option<String> {
+    e.msgctxt.clone().filter(|c| Segment::parse(c).is_some() || c.contains('.') && !c.contains(' ')).or_else(|| {
+        e.references
+            .iter()
+            .flat_map(|r| r.split_whitespace())
+            .find_map(|r| r.strip_prefix("craftpub/"))
+            .map(|c| c.replace('/', " "))
+            .or_else(|| e.msgctxt.clone())
+    })
+}
+
 /// The chapter slug in a reference `standard/<version>/<slug>.md:<line>`.
 pub fn chapter_of_reference(r: &str) -> Option<String> {
     let file = r.rsplit_once(':').map_or(r, |(f, _)| f);
+    if !file.starts_with("standard/") {
+        return None;
+    }
     let name = file.rsplit('/').next()?;
     name.strip_suffix(".md").map(str::to_owned)
 }
@@ -363,7 +389,8 @@ pub fn load_strings(path: &Path, text: &str, diags: &mut Diagnostics) -> toml::T
         }
     };
     for e in catalogue.entries.iter().filter(|e| !e.obsolete && e.is_translated()) {
-        let ctxt = e.msgctxt.as_deref().unwrap_or("");
+        let ctxt = context_of(e).unwrap_or_default();
+        let ctxt = ctxt.as_str();
         let Some((group, key)) = ctxt.split_once('.') else {
             diags.error(
                 path,
