@@ -355,14 +355,21 @@ pub fn context_reference(ctxt: &str) -> String {
 /// (A tool may replace a `msgctxt` with one of its own, as `xliff2po` does
 /// for equal English texts: then the reference names the context.)
 fn context_of(e: &Entry) -> Option<String> {
-    e.msgctxt.clone().filter(|c| Segment::parse(c).is_some() || c.contains('.') && !c.contains(' ')).or_else(|| {
-        e.references
-            .iter()
-            .flat_map(|r| r.split_whitespace())
+    // (xliff2po joins the references of equal English texts without a space.)
+    let named = |s: &str| {
+        s.split_whitespace()
             .find_map(|r| r.strip_prefix("craftpub/"))
-            .map(|c| c.replace('/', " "))
-            .or_else(|| e.msgctxt.clone())
-    })
+            .map(|c| c.split("standard/").next().unwrap_or(c).replace('/', " "))
+    };
+    if let Some(c) = &e.msgctxt {
+        if let Some(x) = named(c) {
+            return Some(x);
+        }
+        if Segment::parse(c).is_some() || (c.contains('.') && !c.contains(' ')) {
+            return Some(c.clone());
+        }
+    }
+    e.references.iter().find_map(|r| named(r)).or_else(|| e.msgctxt.clone())
 }
 
 /// The chapter slug in a reference `standard/<version>/<slug>.md:<line>`.
