@@ -194,7 +194,7 @@ pub fn parse(text: &str) -> Result<Catalogue, Vec<PoError>> {
             } else if line.starts_with("#,") {
                 cur.flags.extend(value("#,").split(',').map(|f| f.trim().to_owned()).filter(|f| !f.is_empty()));
             } else {
-                let c = &line[1..];
+                let c = line.strip_prefix('#').unwrap_or(line);
                 cur.comments.push(c.strip_prefix(' ').unwrap_or(c).to_owned());
             }
             field = None;
