@@ -379,13 +379,20 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
 /// strings that cover the theme's (missing ones are warnings: English shows).
 pub fn check_translations(project: &Project, english_strings: Option<&toml::Table>, diags: &mut Diagnostics) {
     let (lineages, _) = crate::diff::lineages(project);
+    // Every (requirement ID, fingerprint) of the English texts, to hold each
+    // translated block's ID against the text its fingerprint belongs to.
+    let english_ids: std::collections::HashSet<(&str, &str)> = project
+        .versions
+        .iter()
+        .flat_map(|v| v.requirements().map(|(_, r)| r.id.as_str()).zip(v.fingerprints().iter().map(String::as_str)))
+        .collect();
     // Languages are checked in parallel; diagnostics are kept in order.
     let checked: Vec<Diagnostics> = project
         .translations
         .par_iter()
         .map(|lang| {
             let mut lang_diags = diags.fork();
-            check_translation(project, english_strings, &lineages, lang, &mut lang_diags);
+            check_translation(project, english_strings, &lineages, &english_ids, lang, &mut lang_diags);
             lang_diags
         })
         .collect();
@@ -399,6 +406,7 @@ fn check_translation(
     project: &Project,
     english_strings: Option<&toml::Table>,
     lineages: &[crate::diff::Lineage],
+    english_ids: &std::collections::HashSet<(&str, &str)>,
     lang: &LanguageSource,
     diags: &mut Diagnostics,
 ) {
@@ -480,6 +488,37 @@ fn check_translation(
                     ),
                     Some(_) => {}
                 }
+                let under_its_id = |id: &str| english_ids.contains(&(id, t.source.as_str()));
+                if !under_its_id(&t.id)
+                    && !project.earlier(version_id, &t.id).any(|(_, id)| under_its_id(id))
+                    && let Some((v, r)) = project.english_text(&t.source)
+                {
+                    diags.error(
+                        &t.file,
+                        t.line,
+                        format!(
+                            "the source fingerprint of requirement {} is the English text of requirement {} (version {})",
+                            t.id, r.id, v.id
+                        ),
+                        format!(
+                            "put this translation under ::: requirement {}, or if it translates {} run craftpub translate {} --version {version_id} --mark-updated {}",
+                            r.id, t.id, lang.language.code, t.id
+                        ),
+                    );
+                }
+                for (n, line) in t.body.lines().enumerate() {
+                    if let Some(word) = line.trim_end().strip_prefix("--- ")
+                        && !word.trim().is_empty()
+                        && !word.starts_with('-')
+                    {
+                        diags.error(
+                            &t.file,
+                            t.body_line + n,
+                            format!("\"{}\" looks like a translated guidance marker; the guidance would show as part of the text", line.trim()),
+                            "write the marker as --- guidance (it is not translated; the heading shown is the interface string ui.guidance)",
+                        );
+                    }
+                }
                 let mut refs: Vec<(&str, usize)> = cross_references(&t.body)
                     .into_iter()
                     .map(|(id, o)| (id, t.body_line + line_of(&t.body, o) - 1))
@@ -545,7 +584,7 @@ fn check_strings(english: &toml::Table, translated: &toml::Table, file: &Path, p
             file,
             0,
             format!("{count} interface string(s) not translated, English is shown: {}{more}", missing.join(", ")),
-            "add them (craftpub translate LANG adds every missing key with its English text)",
+            "translate them in strings.toml (craftpub translate LANG adds each one there commented out, with its English text)",
         );
     }
     let mut unknown = Vec::new();
@@ -565,6 +604,9 @@ fn collect_missing(from: &toml::Table, other: &toml::Table, prefix: &str, out: &
         let name = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
         match (value, other.get(key)) {
             (toml::Value::Table(a), Some(toml::Value::Table(b))) => collect_missing(a, b, &name, out),
+            // Counted string by string, as craftpub status does.
+            (toml::Value::Table(a), None) => collect_missing(a, &toml::Table::new(), &name, out),
+            (toml::Value::String(s), None) if s.is_empty() => {}
             (_, None) => out.push(name),
             _ => {}
         }

@@ -11,6 +11,7 @@
 
 pub mod amend;
 pub mod api;
+pub mod catalogue;
 pub mod check;
 pub mod consultation;
 pub mod cycle;
@@ -21,6 +22,7 @@ pub mod load;
 pub mod localize;
 pub mod markdown;
 pub mod model;
+pub mod po;
 pub mod render;
 pub mod scaffold;
 pub mod search;

@@ -110,6 +110,14 @@ enum Command {
         /// (file names without .md) now translate the current English text.
         #[arg(long, num_args = 1.., value_name = "ID|CHAPTER")]
         mark_updated: Vec<String>,
+        /// The form to start or update: Markdown files, or a gettext PO catalogue
+        /// (translations/LANG/VERSION.po, for CAT tools).
+        #[arg(long, value_enum, default_value_t = TranslationForm::Md)]
+        format: TranslationForm,
+        /// Instead of scaffolding: convert the language (every version, or only
+        /// --version) and its interface strings to this form, losslessly.
+        #[arg(long, value_enum, value_name = "md|po")]
+        convert: Option<TranslationForm>,
     },
     /// The maintainers' cycle: open the next version as a draft, release a draft.
     Version {
@@ -186,6 +194,12 @@ enum VersionAction {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum TranslationForm {
+    Md,
+    Po,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -385,7 +399,29 @@ fn main() -> ExitCode {
                             out!("  missing  {} {}", m.id, m.title);
                         }
                         for c in &e.chapters {
-                            out!("  chapter {} ({}.md): title and text {}", c.title, c.slug, c.status.as_str());
+                            let from = c
+                                .translated_from
+                                .as_deref()
+                                .map(|v| format!(", translated from {v}"))
+                                .unwrap_or_default();
+                            let file = c.file.as_deref().map(|f| format!(" {f}")).unwrap_or_default();
+                            out!(
+                                "  chapter {} ({}.md): title and text {}{file}{from}",
+                                c.title,
+                                c.slug,
+                                c.status.as_str()
+                            );
+                            for line in ops_to_terminal(&c.english_changes, colour).lines() {
+                                out!("      {line}");
+                            }
+                        }
+                        if !e.strings.missing.is_empty() {
+                            out!(
+                                "  interface strings: {} of {} translated; missing: {}",
+                                e.strings.translated,
+                                e.strings.total,
+                                e.strings.missing.join(", ")
+                            );
                         }
                     }
                 }
@@ -439,8 +475,38 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Translate { lang, root, version, name, native_name, dir, search, mark_updated } => {
-            let Some((project, _)) = load_checked(&root) else { return ExitCode::from(1) };
+        Command::Translate { lang, root, version, name, native_name, dir, search, mark_updated, format, convert } => {
+            let Some((project, theme)) = load_checked(&root) else { return ExitCode::from(1) };
+            if let Some(form) = convert {
+                let Some(source) = project.translation(&lang) else {
+                    eprintln!("error: there is no translation \"{lang}\" in translations/ to convert");
+                    return ExitCode::from(2);
+                };
+                let form = if form == TranslationForm::Po {
+                    craftpub::catalogue::Form::Po
+                } else {
+                    craftpub::catalogue::Form::Markdown
+                };
+                return match craftpub::catalogue::convert(
+                    &root,
+                    &project,
+                    theme.english_strings(),
+                    source,
+                    form,
+                    version.as_deref(),
+                ) {
+                    Ok(files) => {
+                        for f in files {
+                            eprintln!("wrote {}", f.display());
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(1)
+                    }
+                };
+            }
             let version = match version.or_else(|| project.latest().map(|v| v.id.clone())) {
                 Some(v) => v,
                 None => {
@@ -462,8 +528,41 @@ fn main() -> ExitCode {
                     }
                 };
             }
-            let english = std::fs::read_to_string(root.join("theme/strings.toml")).unwrap_or_default();
             let new = craftpub::scaffold::NewLanguage { name, native_name, dir, search };
+            if format == TranslationForm::Po {
+                match craftpub::scaffold::start_language(&root, &project, &lang, &new) {
+                    Ok(report) => {
+                        for f in report.created.iter().chain(&report.updated) {
+                            eprintln!("wrote    {}", f.display());
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(1);
+                    }
+                }
+                let Some((project, theme)) = load_checked(&root) else { return ExitCode::from(1) };
+                let (Some(source), Some(v)) = (project.translation(&lang), project.version(&version)) else {
+                    eprintln!("error: there is no version {version} in standard/");
+                    return ExitCode::from(2);
+                };
+                return match craftpub::catalogue::scaffold_po(&root, &project, theme.english_strings(), source, v) {
+                    Ok(files) => {
+                        for f in files {
+                            eprintln!("wrote    {}", f.display());
+                        }
+                        eprintln!(
+                            "translations/{lang}/{version}.po is up to date with the English: translate the empty and fuzzy messages; craftpub status --lang {lang} lists what is left"
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(1)
+                    }
+                };
+            }
+            let english = std::fs::read_to_string(root.join("theme/strings.toml")).unwrap_or_default();
             match craftpub::scaffold::scaffold(&root, &project, &english, &lang, &version, &new) {
                 Ok(report) => {
                     for f in &report.created {
@@ -471,6 +570,9 @@ fn main() -> ExitCode {
                     }
                     for f in &report.extended {
                         eprintln!("extended {}", f.display());
+                    }
+                    for f in &report.updated {
+                        eprintln!("updated  {}", f.display());
                     }
                     eprintln!(
                         "{} requirement(s) to translate or update in translations/{lang}/{version}/ (marked untranslated: true, or with an old source:); craftpub status --lang {lang} lists them",

@@ -18,9 +18,18 @@ pub enum ScaffoldError {
     /// The version does not exist in English.
     #[error("there is no version {0} in standard/; use one of: {1}")]
     UnknownVersion(String, String),
-    /// The language code is not usable as a folder name.
-    #[error("\"{0}\" is not a language code; use a BCP 47 code such as es, pt-BR or sw")]
-    BadCode(String),
+    /// The language code cannot name a translation.
+    #[error("{0}")]
+    BadCode(#[from] crate::load::LanguageCodeError),
+    /// A value given for the language's metadata is not one of the choices.
+    #[error("--{0} {1}: {2}")]
+    BadValue(&'static str, String, String),
+    /// A new language needs names that could not be found for its code.
+    #[error("no name is known for \"{0}\"; pass --name (in English) and --native-name (in the language)")]
+    NoName(String),
+    /// The translation to mark still holds the English text.
+    #[error("{0} in {1} is marked untranslated and still holds the English text: translate it first, then mark it")]
+    StillUntranslated(String, String),
     /// Nothing to mark: no such requirement or chapter in the translation.
     #[error("{0} is not translated in {1}: nothing to mark (run craftpub translate first)")]
     NotFound(String, String),
@@ -60,14 +69,100 @@ pub struct ScaffoldReport {
     pub created: Vec<PathBuf>,
     /// Files that had blocks or strings appended.
     pub extended: Vec<PathBuf>,
+    /// Files whose values were changed (`language.toml`, for `--name` and the like).
+    pub updated: Vec<PathBuf>,
     /// Requirement blocks added (missing ones, marked untranslated; outdated ones, with their old translation).
     pub added: usize,
 }
 
-fn is_language_code(code: &str) -> bool {
-    !code.is_empty()
-        && code.len() <= 16
-        && code.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+/// The English name and the autonym ISO 639 gives the code's language.
+fn known_names(code: &str) -> Option<(String, String)> {
+    let primary = code.split('-').next()?;
+    let l = isolang::Language::from_639_1(primary).or_else(|| isolang::Language::from_639_3(primary))?;
+    Some((l.to_name().to_owned(), l.to_autonym()?.to_owned()))
+}
+
+/// Checks the metadata values given on the command line.
+fn check_new(new: &NewLanguage) -> Result<(), ScaffoldError> {
+    if let Some(search) = &new.search {
+        crate::load::check_search(search).map_err(|fix| ScaffoldError::BadValue("search", search.clone(), fix))?;
+    }
+    if let Some(dir) = new.dir.as_deref().filter(|d| !matches!(*d, "ltr" | "rtl")) {
+        return Err(ScaffoldError::BadValue("dir", dir.to_owned(), "use ltr (left to right) or rtl".to_owned()));
+    }
+    Ok(())
+}
+
+/// Rewrites the `key = value` lines of an existing `language.toml` for the
+/// values given; returns the new text when anything changed.
+fn update_language_toml(text: &str, new: &NewLanguage) -> Option<String> {
+    let given = [("name", &new.name), ("native_name", &new.native_name), ("dir", &new.dir), ("search", &new.search)];
+    let mut changed = false;
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let key = line.split('=').next().unwrap_or("").trim();
+        match given.iter().find(|(k, v)| *k == key && v.is_some()) {
+            Some((k, Some(v))) => {
+                let comment = line.find(" #").map(|i| &line[i..]).unwrap_or("");
+                let new_line = format!("{k} = {}{comment}", toml::Value::String(v.clone()));
+                changed |= new_line != line;
+                lines.push(new_line);
+            }
+            _ => lines.push(line.to_owned()),
+        }
+    }
+    changed.then(|| lines.join("\n") + "\n")
+}
+
+/// Creates `language.toml` for a new language (names from ISO 639 unless
+/// given), or rewrites the values given for an existing one.
+fn language_toml(dir: &Path, code: &str, new: &NewLanguage, report: &mut ScaffoldReport) -> Result<(), ScaffoldError> {
+    let meta = dir.join("language.toml");
+    if !meta.exists() {
+        let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        let known = known_names(code);
+        let name = new.name.clone().or_else(|| known.as_ref().map(|k| k.0.clone()));
+        let native = new.native_name.clone().or_else(|| known.as_ref().map(|k| k.1.clone()));
+        let (Some(name), Some(native)) = (name, native) else {
+            return Err(ScaffoldError::NoName(code.to_owned()));
+        };
+        let search = new.search.clone().unwrap_or_else(|| {
+            let guess = crate::search::SearchLanguage::from_code(code).code();
+            if guess == "en" { "none".to_owned() } else { guess.to_owned() }
+        });
+        let text = format!(
+            "# The language's metadata; see the translators' guide.\ncode = {}\nname = {}\nnative_name = {}\ndir = {}          # ltr or rtl\nsearch = {}        # {} (none: no stemming)\n",
+            q(code),
+            q(&name),
+            q(&native),
+            q(new.dir.as_deref().unwrap_or("ltr")),
+            q(&search),
+            crate::load::SEARCH_CHOICES.join(", "),
+        );
+        write(&meta, &text)?;
+        report.created.push(meta);
+    } else if let Some(text) = update_language_toml(&read(&meta)?, new) {
+        write(&meta, &text)?;
+        report.updated.push(meta);
+    }
+
+    Ok(())
+}
+
+/// Starts language `code` for the PO form: checks the code and values and
+/// writes `language.toml` as [`scaffold`] does; the catalogues are written by
+/// [`crate::catalogue::scaffold_po`].
+pub fn start_language(
+    root: &Path,
+    project: &Project,
+    code: &str,
+    new: &NewLanguage,
+) -> Result<ScaffoldReport, ScaffoldError> {
+    crate::load::check_language_code(code, &project.standard.source_language)?;
+    check_new(new)?;
+    let mut report = ScaffoldReport::default();
+    language_toml(&root.join("translations").join(code), code, new, &mut report)?;
+    Ok(report)
 }
 
 /// Starts language `code` or brings it up to `version`: creates
@@ -84,9 +179,8 @@ pub fn scaffold(
     version: &str,
     new: &NewLanguage,
 ) -> Result<ScaffoldReport, ScaffoldError> {
-    if !is_language_code(code) {
-        return Err(ScaffoldError::BadCode(code.to_owned()));
-    }
+    crate::load::check_language_code(code, &project.standard.source_language)?;
+    check_new(new)?;
     let version = project.version(version).ok_or_else(|| {
         let ids: Vec<&str> = project.versions.iter().map(|v| v.id.as_str()).collect();
         ScaffoldError::UnknownVersion(version.to_owned(), ids.join(", "))
@@ -94,26 +188,18 @@ pub fn scaffold(
     let mut report = ScaffoldReport::default();
     let dir = root.join("translations").join(code);
 
-    let meta = dir.join("language.toml");
-    if !meta.exists() {
-        let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
-        let text = format!(
-            "# The language's metadata; see the translators' guide.\ncode = {}\nname = {}\nnative_name = {}\ndir = {}          # ltr or rtl\nsearch = {}        # en, es, fr, pt (stemming in search), or none\n",
-            q(code),
-            q(new.name.as_deref().unwrap_or(code)),
-            q(new.native_name.as_deref().unwrap_or(code)),
-            q(new.dir.as_deref().unwrap_or("ltr")),
-            q(new.search.as_deref().unwrap_or("none")),
-        );
-        write(&meta, &text)?;
-        report.created.push(meta);
-    }
+    language_toml(&dir, code, new, &mut report)?;
 
     let strings = dir.join("strings.toml");
     if !strings.exists() {
         let text = format!(
-            "# Interface strings: translate the values, keep the keys.\n# Untranslated strings show in English.\n\n{}",
-            english_strings.lines().skip_while(|l| l.starts_with('#') || l.is_empty()).collect::<Vec<_>>().join("\n")
+            "# Interface strings. Translate a line and remove its leading \"# \"; a string\n# left commented out is shown in English (marked as English) and counted as\n# missing by craftpub check and craftpub status.\n\n{}",
+            english_strings
+                .lines()
+                .skip_while(|l| l.starts_with('#') || l.is_empty())
+                .map(comment_out)
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         write(&strings, &(text + "\n"))?;
         report.created.push(strings);
@@ -213,7 +299,8 @@ pub fn scaffold(
     Ok(report)
 }
 
-fn requirement_block(
+/// A translated requirement block in the Markdown form.
+pub(crate) fn requirement_block(
     id: &str,
     title: &str,
     source: &str,
@@ -237,9 +324,17 @@ fn requirement_block(
     out
 }
 
-/// Appends to a translated strings file the keys of the English strings it
-/// lacks, with their English values, inside their `[table]`. Returns whether
-/// anything was added.
+/// A `key = value` line commented out (`# key = value`); headers, comments
+/// and blank lines as they are.
+fn comment_out(line: &str) -> String {
+    let t = line.trim_start();
+    if t.is_empty() || t.starts_with('#') || t.starts_with('[') { line.to_owned() } else { format!("# {line}") }
+}
+
+/// Appends to a translated strings file, commented out with their English
+/// values, the keys of the English strings it neither translates nor already
+/// holds commented out, inside their `[table]`. Returns whether anything was
+/// added.
 fn append_missing_strings(path: &Path, english: &str) -> Result<bool, ScaffoldError> {
     let text = read(path)?;
     let (Ok(theirs), Ok(ours)) = (text.parse::<toml::Table>(), english.parse::<toml::Table>()) else {
@@ -250,10 +345,14 @@ fn append_missing_strings(path: &Path, english: &str) -> Result<bool, ScaffoldEr
     for (table, values) in &ours {
         let toml::Value::Table(values) = values else { continue };
         let have = theirs.get(table).and_then(|t| t.as_table());
+        let commented = |k: &str| {
+            let prefix = format!("{} =", toml_key(k));
+            lines.iter().any(|l| l.trim_start().strip_prefix('#').is_some_and(|c| c.trim_start().starts_with(&prefix)))
+        };
         let missing: Vec<String> = values
             .iter()
-            .filter(|(k, _)| have.is_none_or(|h| !h.contains_key(*k)))
-            .map(|(k, v)| format!("{} = {v}", toml_key(k)))
+            .filter(|(k, _)| have.is_none_or(|h| !h.contains_key(*k)) && !commented(k))
+            .map(|(k, v)| format!("# {} = {v}", toml_key(k)))
             .collect();
         if missing.is_empty() {
             continue;
@@ -280,7 +379,7 @@ fn append_missing_strings(path: &Path, english: &str) -> Result<bool, ScaffoldEr
 }
 
 /// A key as TOML writes it: bare when it can be, quoted otherwise.
-fn toml_key(key: &str) -> String {
+pub(crate) fn toml_key(key: &str) -> String {
     if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         key.to_owned()
     } else {
@@ -304,8 +403,25 @@ pub fn mark_updated(
         ScaffoldError::UnknownVersion(version.to_owned(), ids.join(", "))
     })?;
     let dir = root.join("translations").join(code).join(version);
+    let translated = project.translation(code).and_then(|l| l.versions.get(version));
     let mut touched = Vec::new();
     for item in items {
+        // A block still marked untranslated may be marked only once its text
+        // is no longer the English one.
+        let english_fp = |fp: &str| project.versions.iter().any(|v| v.fingerprints().iter().any(|f| f == fp));
+        let untranslated = translated.is_some_and(|chapters| {
+            chapters
+                .get(item.as_str())
+                .is_some_and(|c| c.untranslated && v.chapter(item).is_some_and(|e| translated_chapter_is_english(c, e)))
+                || chapters.values().flat_map(|c| &c.requirements).any(|t| {
+                    t.id == *item
+                        && t.untranslated
+                        && english_fp(&fingerprint::of_parts(&t.title, &t.body, t.guidance.as_deref()))
+                })
+        });
+        if untranslated {
+            return Err(ScaffoldError::StillUntranslated(item.clone(), dir.display().to_string()));
+        }
         if let Some((chapter, r)) = v.requirement(item) {
             let path = dir.join(format!("{}.md", chapter.slug));
             let found = path.exists() && {
@@ -335,6 +451,12 @@ pub fn mark_updated(
         }
     }
     Ok(touched)
+}
+
+/// Whether a translated chapter's title and prose are still the English ones.
+fn translated_chapter_is_english(t: &TranslatedChapter, english: &Chapter) -> bool {
+    let as_chapter = Chapter { title: t.title.clone(), blocks: t.blocks.clone(), ..english.clone() };
+    fingerprint::of_chapter(&as_chapter) == fingerprint::of_chapter(english)
 }
 
 fn set_requirement_source(text: &str, id: &str, fp: &str) -> Option<String> {

@@ -26,6 +26,48 @@ pub struct EditionStatus {
     pub missing: Vec<MissingRequirement>,
     /// Chapters whose title and prose are outdated or not translated.
     pub chapters: Vec<ChapterStatus>,
+    /// The interface strings (per language, the same in each of its editions).
+    pub strings: StringsStatus,
+}
+
+/// How many of the theme's interface strings a language translates.
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+pub struct StringsStatus {
+    /// Strings in theme/strings.toml.
+    pub total: usize,
+    /// Strings the language translates.
+    pub translated: usize,
+    /// The keys it does not translate (`table.key`), shown in English.
+    pub missing: Vec<String>,
+}
+
+impl StringsStatus {
+    /// Holds the strings a language translates against the English ones.
+    pub fn of(english: &toml::Table, translated: &toml::Table) -> Self {
+        fn walk(english: &toml::Table, translated: Option<&toml::Table>, prefix: &str, out: &mut StringsStatus) {
+            for (key, value) in english {
+                let name = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                match value {
+                    toml::Value::Table(t) => {
+                        walk(t, translated.and_then(|x| x.get(key)).and_then(|x| x.as_table()), &name, out)
+                    }
+                    // An empty English string has nothing to translate.
+                    toml::Value::String(s) if s.is_empty() => {}
+                    _ => {
+                        out.total += 1;
+                        if translated.is_some_and(|x| x.get(key).is_some_and(|v| !v.is_table())) {
+                            out.translated += 1;
+                        } else {
+                            out.missing.push(name);
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = StringsStatus::default();
+        walk(english, Some(translated), "", &mut out);
+        out
+    }
 }
 
 /// A chapter whose own text (title, prose, headings) is not current.
@@ -37,6 +79,41 @@ pub struct ChapterStatus {
     pub title: String,
     /// outdated or missing.
     pub status: TranslationStatus,
+    /// The file holding the translation shown, relative to the root, if any.
+    pub file: Option<String>,
+    /// The English version the translation was made from, when known.
+    pub translated_from: Option<String>,
+    /// Word diff of the chapter's English text (title, headings, prose) from
+    /// the version translated to now; empty when the earlier text is unknown.
+    pub english_changes: Vec<WordOp>,
+}
+
+/// A chapter's own English text: its title, headings and prose.
+fn chapter_text(c: &Chapter) -> String {
+    let mut t = c.title.clone();
+    for b in &c.blocks {
+        match b {
+            Block::Prose { text, .. } => {
+                t.push_str("\n\n");
+                t.push_str(text.trim());
+            }
+            Block::Section(s) => {
+                t.push_str("\n\n");
+                t.push_str(&s.title);
+            }
+            Block::Requirement(_) => {}
+        }
+    }
+    t
+}
+
+/// The English chapter whose own text has the fingerprint `fp`, newest first.
+fn english_chapter<'p>(project: &'p Project, fp: &str) -> Option<(&'p Version, &'p Chapter)> {
+    project
+        .versions
+        .iter()
+        .rev()
+        .find_map(|v| v.chapters.iter().find(|c| v.chapter_fingerprint(c) == fp).map(|c| (v, c)))
 }
 
 /// An outdated translation and the English change behind it.
@@ -86,8 +163,14 @@ pub fn report(
     version: Option<&str>,
 ) -> Vec<EditionStatus> {
     let mut out = Vec::new();
+    let relative = |f: &std::path::Path| f.strip_prefix(root).unwrap_or(f).to_string_lossy().replace('\\', "/");
+    let english_strings = std::fs::read_to_string(root.join("theme/strings.toml"))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .unwrap_or_default();
     for source in project.translations.iter().filter(|t| lang.is_none_or(|l| l == t.language.code)) {
         let localizer = Localizer::new(project, &source.language.code);
+        let strings = StringsStatus::of(&english_strings, &source.strings);
         for v in project.versions.iter().filter(|v| version.is_none_or(|x| x == v.id)) {
             let reqs = localizer.requirements(v);
             let mut status = EditionStatus {
@@ -102,12 +185,22 @@ pub fn report(
                     .iter()
                     .map(|c| localizer.chapter(v, c))
                     .filter(|c| c.status != TranslationStatus::Current)
-                    .map(|c| ChapterStatus {
-                        slug: c.source.slug.clone(),
-                        title: c.source.title.clone(),
-                        status: c.status,
+                    .map(|c| {
+                        let before =
+                            c.translation.and_then(|t| t.source.as_deref()).and_then(|fp| english_chapter(project, fp));
+                        ChapterStatus {
+                            slug: c.source.slug.clone(),
+                            title: c.source.title.clone(),
+                            status: c.status,
+                            file: c.translation.map(|t| relative(&t.file)),
+                            translated_from: before.map(|(v, _)| v.id.clone()),
+                            english_changes: before
+                                .map(|(_, old)| word_diff(&chapter_text(old), &chapter_text(c.source)))
+                                .unwrap_or_default(),
+                        }
                     })
                     .collect(),
+                strings: strings.clone(),
             };
             for r in &reqs {
                 match (r.status, r.translation) {
@@ -123,7 +216,7 @@ pub fn report(
                             id: r.source.id.clone(),
                             title: r.source.title.clone(),
                             translated_from: r.translated_from.clone(),
-                            file: t.file.strip_prefix(root).unwrap_or(&t.file).to_string_lossy().replace('\\', "/"),
+                            file: relative(&t.file),
                             line: t.line,
                             source: r.fingerprint.clone(),
                             english_changes: before.map(|b| word_diff(&b, &now)).unwrap_or_default(),

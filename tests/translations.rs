@@ -185,7 +185,10 @@ fn a_new_language_starts_with_the_interface_strings() {
     let meta = fs::read_to_string(dir.path().join("translations/am/language.toml")).unwrap();
     assert!(meta.contains("native_name = \"አማርኛ\""), "{meta}");
     let strings = fs::read_to_string(dir.path().join("translations/am/strings.toml")).unwrap();
-    assert!(strings.contains("skip_to_content = \"Skip to content\""));
+    assert!(
+        strings.contains("\n# skip_to_content = \"Skip to content\"\n"),
+        "English offered commented out:\n{strings}"
+    );
     let (code, stderr) = check(dir.path());
     assert_eq!(code, 0, "{stderr}");
     // Strings added to the theme later are appended in their table.
@@ -193,7 +196,7 @@ fn a_new_language_starts_with_the_interface_strings() {
     assert_eq!(out.status.code(), Some(0));
     let sw = fs::read_to_string(dir.path().join("translations/sw/strings.toml")).unwrap();
     assert!(sw.contains("skip_to_content = \"Ruka hadi maudhui\""), "translated strings kept");
-    assert!(sw.contains("read_english = \"Read the current English text\""), "{sw}");
+    assert!(sw.contains("\n# read_english = \"Read the current English text\"\n"), "{sw}");
     assert!(sw.parse::<toml::Table>().is_ok());
 }
 
@@ -317,4 +320,392 @@ fn the_shipped_translations_show_every_status() {
     assert_eq!(get("fr", "1.0")["coverage"]["current"], get("fr", "1.0")["total"]);
     assert_eq!(get("pt", "2.1")["coverage"]["current"], get("pt", "2.1")["total"]);
     assert_eq!(get("sw", "2.1")["coverage"]["current"], 0);
+}
+
+fn run(args: &[&str]) -> (i32, String) {
+    let out = craftpub(args);
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn untranslated_interface_strings_are_missing_not_english() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let root = dir.path();
+    let r = root.to_str().unwrap();
+    let (code, stderr) = run(&["translate", "am", "--root", r]);
+    assert_eq!(code, 0, "{stderr}");
+    let strings: toml::Table = fs::read_to_string(root.join("translations/am/strings.toml")).unwrap().parse().unwrap();
+    let translated: usize = strings.values().filter_map(|t| t.as_table()).map(|t| t.len()).sum();
+    assert_eq!(translated, 0, "no English value counts as a translation: {strings:?}");
+    let (code, stderr) = check(root);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning: translations/am/strings.toml: "), "{stderr}");
+    let s = status(root, "am", "2.0");
+    assert_eq!(s["strings"]["translated"], 0);
+    assert!(s["strings"]["total"].as_u64().unwrap() > 100);
+    assert!(ids_of(&s["strings"]["missing"]).contains(&"ui.skip_to_content".to_owned()));
+    // Deleting a translated key: the scaffold offers it back commented out,
+    // and check keeps warning until it is translated.
+    let sw_missing = |stderr: &str| {
+        let at = stderr.find("translations/sw/strings.toml: ").expect(stderr) + "translations/sw/strings.toml: ".len();
+        stderr[at..].split(' ').next().unwrap().parse::<usize>().unwrap()
+    };
+    let before = sw_missing(&check(root).1);
+    edit(root, "translations/sw/strings.toml", "skip_to_content = \"Ruka hadi maudhui\"\n", "");
+    let (code, _) = run(&["translate", "sw", "--root", r]);
+    assert_eq!(code, 0);
+    let sw = fs::read_to_string(root.join("translations/sw/strings.toml")).unwrap();
+    assert!(sw.contains("# skip_to_content = \"Skip to content\""), "{sw}");
+    let (_, stderr) = check(root);
+    assert_eq!(sw_missing(&stderr), before + 1, "still reported: {stderr}");
+    assert!(ids_of(&status(root, "sw", "2.0")["strings"]["missing"]).contains(&"ui.skip_to_content".to_owned()));
+    // The page marks the English strings.
+    let (code, stderr) = build(root, None);
+    assert_eq!(code, 0, "{stderr}");
+    let page = fs::read_to_string(root.join("public/am/2.0/module-1.html")).unwrap();
+    assert!(page.contains("<span lang=\"en\" dir=\"ltr\">Search</span>"), "English strings marked on the Amharic page");
+}
+
+fn ids_of(list: &Value) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn mark_updated_refuses_a_block_still_untranslated() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let root = dir.path();
+    let r = root.to_str().unwrap();
+    assert_eq!(run(&["translate", "es", "--root", r, "--version", "2.0"]).0, 0);
+    let path = root.join("translations/es/2.0/module-1.md");
+    let before = fs::read_to_string(&path).unwrap();
+    assert!(before.contains("untranslated: true"));
+    let (code, stderr) = run(&["translate", "es", "--root", r, "--version", "2.0", "--mark-updated", "1.1.3"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("1.1.3") && stderr.contains("still holds the English text"), "{stderr}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), before, "the marker stays");
+    assert_eq!(ids(&status(root, "es", "2.0")["missing"]), ["1.1.3"]);
+}
+
+#[test]
+fn language_codes_are_bcp47_in_canonical_case_and_not_the_source() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let root = dir.path();
+    let r = root.to_str().unwrap();
+    for (code, expected) in [
+        ("en", "is the source language"),
+        ("ES", "write it es"),
+        ("pt-br", "write it pt-BR"),
+        ("xx-ZZ", "\"xx\" is not an ISO 639 language"),
+        ("amh", "write am"),
+        ("es-ZZ", "private-use region"),
+        ("e_s", "not a BCP 47 language code"),
+    ] {
+        let (status, stderr) = run(&["translate", code, "--root", r, "--name", "X", "--native-name", "X"]);
+        assert_eq!(status, 1, "{code}: {stderr}");
+        assert!(stderr.contains(expected), "{code}: expected {expected:?} in {stderr}");
+        assert!(!root.join("translations").join(code).exists(), "{code}: nothing created");
+    }
+    assert_eq!(run(&["translate", "pt-BR", "--root", r]).0, 0, "a region in canonical case is fine");
+    // Unknown search pipelines are errors naming the choices, on the command
+    // line and in language.toml.
+    let (status, stderr) = run(&["translate", "de", "--root", r, "--search", "id"]);
+    assert_eq!(status, 1);
+    assert!(stderr.contains("en, es, fr, pt, none"), "{stderr}");
+    edit(root, "translations/es/language.toml", "search = \"es\"", "search = \"de\"");
+    let (status, stderr) = check(root);
+    assert_eq!(status, 1);
+    assert!(
+        stderr.contains("translations/es/language.toml:6: unknown search pipeline \"de\"")
+            && stderr.contains("en, es, fr, pt, none"),
+        "{stderr}"
+    );
+    edit(root, "translations/es/language.toml", "search = \"de\"", "search = \"es\"");
+    // A folder made by hand is checked too.
+    common::copy_tree(&root.join("translations/sw"), &root.join("translations/EN"));
+    let (status, stderr) = check(root);
+    assert_eq!(status, 1);
+    assert!(stderr.contains("translations/EN: translations/EN/: \"EN\" is the source language"), "{stderr}");
+}
+
+#[test]
+fn a_new_language_is_named_and_a_rerun_renames_it() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let root = dir.path();
+    let r = root.to_str().unwrap();
+    assert_eq!(run(&["translate", "am", "--root", r]).0, 0);
+    let meta = fs::read_to_string(root.join("translations/am/language.toml")).unwrap();
+    assert!(meta.contains("name = \"Amharic\"") && meta.contains("native_name = \"አማርኛ\""), "{meta}");
+    let (code, stderr) = run(&["translate", "am", "--root", r, "--name", "Amharic (Ethiopia)", "--search", "none"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("updated") && stderr.contains("language.toml"), "{stderr}");
+    let meta = fs::read_to_string(root.join("translations/am/language.toml")).unwrap();
+    assert!(meta.contains("name = \"Amharic (Ethiopia)\"\n") && meta.contains("native_name = \"አማርኛ\""), "{meta}");
+    assert!(meta.parse::<toml::Table>().is_ok(), "{meta}");
+}
+
+#[test]
+fn a_translated_guidance_marker_is_an_error() {
+    let dir = fixture_with("mini", &["i18n"]);
+    edit(dir.path(), "translations/es/1.0/module-1.md", "--- guidance", "--- orientación");
+    let (code, stderr) = check(dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains(
+            "translations/es/1.0/module-1.md:16: \"--- orientación\" looks like a translated guidance marker"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_block_whose_fingerprint_is_another_requirements_is_an_error() {
+    let dir = fixture_with("mini", &["i18n"]);
+    // 1.1.1 given the fingerprint of 1.1.2's English.
+    edit(dir.path(), "translations/es/1.0/module-1.md", "source: 66f54cc0e3376835", "source: bea46e1828dacef1");
+    let (code, stderr) = check(dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("translations/es/1.0/module-1.md:10: the source fingerprint of requirement 1.1.1 is the English text of requirement 1.1.2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_outdated_chapter_shows_its_english_change() {
+    let dir = fixture_with("mini", &["i18n"]);
+    edit(dir.path(), "standard/2.0/module-1.md", "sets up the organisation and", "sets up the whole organisation and");
+    let s = status(dir.path(), "es", "2.0");
+    let chapter = s["chapters"].as_array().unwrap().iter().find(|c| c["slug"] == "module-1").unwrap();
+    assert_eq!(chapter["status"], "outdated");
+    assert_eq!(chapter["file"], "translations/es/1.0/module-1.md");
+    let inserted: Vec<&str> = chapter["english_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["op"] == "insert")
+        .map(|x| x["text"].as_str().unwrap())
+        .collect();
+    assert!(inserted.concat().contains("whole"), "{chapter:#}");
+    assert_eq!(chapter["translated_from"], "1.0");
+}
+
+/// The site's files, without the status exports and the developers' page
+/// (their examples), which name the file a translation is kept in.
+fn site_without_status(public: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    common::tree(public)
+        .into_iter()
+        .filter(|(p, _)| {
+            let name = p.to_string_lossy();
+            !name.ends_with("status.json") && !name.ends_with("developers.html")
+        })
+        .collect()
+}
+
+fn convert(root: &Path, lang: &str, to: &str) {
+    let (code, stderr) = run(&["translate", lang, "--root", root.to_str().unwrap(), "--convert", to]);
+    assert_eq!(code, 0, "{lang} to {to}: {stderr}");
+}
+
+fn msgfmt_check(file: &Path) {
+    let out = std::process::Command::new("msgfmt").args(["--check", "-o", "/dev/null"]).arg(file).output().unwrap();
+    assert!(out.status.success(), "msgfmt --check {}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+}
+
+fn po_files(root: &Path) -> Vec<std::path::PathBuf> {
+    common::tree(&root.join("translations"))
+        .into_iter()
+        .map(|(p, _)| root.join("translations").join(p))
+        .filter(|p| p.extension().is_some_and(|e| e == "po"))
+        .collect()
+}
+
+#[test]
+fn shipped_translations_convert_losslessly_and_build_the_same_site() {
+    let dir = shipped();
+    let root = dir.path();
+    let shipped_pt = fs::read(root.join("translations/pt/2.1.po")).unwrap();
+    for f in po_files(root) {
+        msgfmt_check(&f);
+    }
+    let (code, stderr) = build(root, Some(&root.join("site-shipped")));
+    assert_eq!(code, 0, "{stderr}");
+    // Every language as Markdown.
+    for lang in ["es", "fr", "pt", "sw"] {
+        convert(root, lang, "md");
+    }
+    assert!(po_files(root).is_empty());
+    let markdown = common::tree(&root.join("translations"));
+    let (code, stderr) = build(root, Some(&root.join("site-md")));
+    assert_eq!(code, 0, "{stderr}");
+    // Every language as PO: gettext accepts every catalogue.
+    for lang in ["es", "fr", "pt", "sw"] {
+        convert(root, lang, "po");
+    }
+    assert_eq!(
+        fs::read(root.join("translations/pt/2.1.po")).unwrap(),
+        shipped_pt,
+        "the shipped catalogue is the conversion's"
+    );
+    for f in po_files(root) {
+        msgfmt_check(&f);
+    }
+    let (code, stderr) = build(root, Some(&root.join("site-po")));
+    assert_eq!(code, 0, "{stderr}");
+    // And back: the same Markdown files, byte for byte.
+    for lang in ["es", "fr", "pt", "sw"] {
+        convert(root, lang, "md");
+    }
+    assert!(common::tree(&root.join("translations")) == markdown, "Markdown -> PO -> Markdown changed a file");
+    let md = site_without_status(&root.join("site-md"));
+    assert!(site_without_status(&root.join("site-po")) == md, "the PO form builds another site");
+    assert!(site_without_status(&root.join("site-shipped")) == md, "the shipped mix builds another site");
+}
+
+#[test]
+fn our_update_gives_the_entries_msgmerge_gives() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let root = dir.path();
+    let r = root.to_str().unwrap();
+    convert(root, "es", "po");
+    let po = root.join("translations/es/1.0.po");
+    let old = fs::read_to_string(&po).unwrap();
+    // One English word changes.
+    edit(root, "standard/1.0/module-1.md", "keeps a list of the miners", "keeps a list of all the miners");
+    let (project, _, diags) = craftpub::check(root);
+    assert!(!diags.has_errors());
+    let template = craftpub::po::write(&craftpub::catalogue::template(&project, project.version("1.0").unwrap()));
+    fs::write(root.join("new.pot"), template).unwrap();
+    fs::write(root.join("old.po"), &old).unwrap();
+    let out = std::process::Command::new("msgmerge")
+        .args(["--previous", "-q", "-o"])
+        .arg(root.join("merged.po"))
+        .arg(root.join("old.po"))
+        .arg(root.join("new.pot"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (code, stderr) = run(&["translate", "es", "--root", r, "--version", "1.0", "--format", "po"]);
+    assert_eq!(code, 0, "{stderr}");
+    msgfmt_check(&po);
+    let entries = |text: &str| {
+        let c = craftpub::po::parse(text).unwrap();
+        let mut e: Vec<_> = c
+            .entries
+            .into_iter()
+            .map(|e| {
+                (e.msgctxt.clone(), e.msgid.clone(), e.msgstr.clone(), e.is_fuzzy(), e.previous.clone(), e.obsolete)
+            })
+            .collect();
+        e.sort();
+        e
+    };
+    let ours = entries(&fs::read_to_string(&po).unwrap());
+    assert_eq!(ours, entries(&fs::read_to_string(root.join("merged.po")).unwrap()), "msgmerge differs");
+    // Exactly the segment holding the word is fuzzy, and the requirement outdated.
+    let fuzzy: Vec<_> = ours.iter().filter(|e| e.3).map(|e| e.0.clone().unwrap()).collect();
+    assert_eq!(fuzzy, ["1.1.2 body 1"]);
+    assert!(
+        ours.iter().any(|e| e.0.as_deref() == Some("1.1.2 title") && !e.3 && !e.2.is_empty()),
+        "the title keeps its translation"
+    );
+    assert_eq!(ids(&status(root, "es", "1.0")["outdated"]), ["1.1.2"]);
+    let (code, stderr) = build(root, None);
+    assert_eq!(code, 0, "{stderr}");
+    let page = fs::read_to_string(root.join("public/es/1.0/module-1.html")).unwrap();
+    assert!(page.contains("Llevar una lista de miembros"), "the outdated translation is shown");
+    // Reflowing the English changes nothing.
+    let before = fs::read_to_string(&po).unwrap();
+    edit(
+        root,
+        "standard/1.0/module-1.md",
+        "The producer names one person who answers",
+        "The producer names one person\nwho answers",
+    );
+    let (code, _) = run(&["translate", "es", "--root", r, "--version", "1.0", "--format", "po"]);
+    assert_eq!(code, 0);
+    let after = entries(&fs::read_to_string(&po).unwrap());
+    assert_eq!(after.iter().filter(|e| e.3).count(), 1, "no new fuzzy entry");
+    assert_eq!(after.len(), entries(&before).len());
+    assert_eq!(ids(&status(root, "es", "1.0")["outdated"]), ["1.1.2"]);
+}
+
+#[test]
+fn an_xliff_round_trip_through_translate_toolkit_builds_the_same_site() {
+    let dir = shipped();
+    let root = dir.path();
+    let (code, stderr) = build(root, Some(&root.join("before")));
+    assert_eq!(code, 0, "{stderr}");
+    for name in ["2.1", "strings"] {
+        let po = root.join(format!("translations/pt/{name}.po"));
+        let xlf = root.join(format!("{name}.xlf"));
+        let tool = |cmd: &str, a: &Path, b: &Path| {
+            let out = std::process::Command::new(cmd).arg(a).arg(b).output().unwrap();
+            assert!(out.status.success(), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        tool("po2xliff", &po, &xlf);
+        fs::remove_file(&po).unwrap();
+        tool("xliff2po", &xlf, &po);
+    }
+    let (code, stderr) = build(root, Some(&root.join("after")));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        site_without_status(&root.join("after")) == site_without_status(&root.join("before")),
+        "the XLIFF round trip changed the site"
+    );
+}
+
+#[test]
+fn malformed_catalogues_are_errors_naming_file_and_line() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("msgstr \"Introdução\"", "msgstr \"Intro\\qdução\"", "bad escape \\q"),
+        ("msgstr \"Introdução\"", "msgstr \"Introdução", "unterminated string"),
+        (
+            "msgctxt \"introduction title\"\nmsgid \"Introduction\"\nmsgstr \"Introdução\"\n",
+            "msgctxt \"introduction title\"\nmsgid \"Introduction\"\nmsgstr \"Introdução\"\n\nmsgctxt \"introduction title\"\nmsgid \"Intro\"\nmsgstr \"I\"\n",
+            "msgctxt \"introduction title\" is given twice",
+        ),
+        (
+            "\"Language: pt\\n\"\n",
+            "\"Language: pt\\n\"\n\"Plural-Forms: nplurals=many; plural=n;\\n\"\n",
+            "Plural-Forms header",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let dir = shipped();
+        edit(dir.path(), "translations/pt/2.1.po", from, to);
+        let text = fs::read_to_string(dir.path().join("translations/pt/2.1.po")).unwrap();
+        let (code, stderr) = check(dir.path());
+        assert_eq!(code, 1, "{expected}: {stderr}");
+        let line = stderr.lines().find(|l| l.contains(expected)).unwrap_or_else(|| panic!("{expected:?} in {stderr}"));
+        let n: usize = line
+            .split("translations/pt/2.1.po:")
+            .nth(1)
+            .and_then(|r| r.split(':').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("a line in {line}"));
+        let at = text.lines().nth(n - 1).unwrap();
+        assert!(to.contains(at.trim()) || at.contains("Plural-Forms"), "{expected}: line {n} is {at:?}");
+    }
+}
+
+#[test]
+fn payloads_in_msgstr_are_not_live() {
+    let dir = shipped();
+    let root = dir.path();
+    edit(
+        root,
+        "translations/pt/2.1.po",
+        "msgstr \"Introdução\"",
+        "msgstr \"Introdução <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))\"",
+    );
+    let (code, stderr) = build(root, None);
+    assert_eq!(code, 0, "{stderr}");
+    for page in ["pt/2.1/introduction.html", "pt/2.1/index.html", "pt/2.1/print.html"] {
+        let html = fs::read_to_string(root.join("public").join(page)).unwrap();
+        assert!(html.contains("Introdução"), "{page}");
+        assert!(
+            !html.contains("<script>alert") && !html.contains("<img src=x") && !html.contains("href=\"javascript:"),
+            "{page}"
+        );
+    }
 }

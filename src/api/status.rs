@@ -118,6 +118,7 @@ pub fn statuses(project: &Project, history: &History) -> BTreeMap<(String, Strin
             outdated: Vec::new(),
             missing: Vec::new(),
             chapters: Vec::new(),
+            strings: crate::status::StringsStatus::default(),
         };
         out.insert((source.clone(), v.id.clone()), export(project, &links, history, status));
     }

@@ -16,8 +16,9 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostics, line_of};
 use crate::model::*;
 
+pub mod po;
 mod translations;
-pub use translations::load_translations;
+pub use translations::{LanguageCodeError, SEARCH_CHOICES, check_language_code, check_search, load_translations};
 
 /// Reads a source file as text: UTF-8, without a byte-order mark, with `\n`
 /// line endings. Records an error and returns `None` when it cannot.
@@ -204,7 +205,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
         }
     }
     versions.sort_by(|a: &Version, b: &Version| (&a.date, version_key(&a.id)).cmp(&(&b.date, version_key(&b.id))));
-    let translations = load_translations(root, diags);
+    let translations = load_translations(root, &standard.source_language, diags);
     Project { standard, versions, translations, lookup: Default::default() }
 }
 

@@ -21,7 +21,125 @@ struct LanguageToml {
     name: String,
     native_name: String,
     dir: Spanned<String>,
-    search: String,
+    search: Spanned<String>,
+}
+
+/// Why a code cannot name a translation, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}; {fix}")]
+pub struct LanguageCodeError {
+    /// What is wrong with the code.
+    pub message: String,
+    /// What to write instead.
+    pub fix: String,
+}
+
+/// Checks that `code` can name a translation: a BCP 47 tag
+/// (language\[-Script\]\[-REGION\]\[-variant...\]) in its canonical case, whose
+/// language is an ISO 639 language written with its shortest code (`am`, not
+/// `amh`), whose region is not a private-use one (`ZZ`, `XA`...), and which
+/// is not the source language (whose text is `standard/` itself).
+pub fn check_language_code(code: &str, source_language: &str) -> Result<(), LanguageCodeError> {
+    let err = |message: String, fix: String| Err(LanguageCodeError { message, fix });
+    let not_a_tag = || {
+        err(
+            format!("\"{code}\" is not a BCP 47 language code"),
+            "use a code such as es, pt-BR, sr-Latn or sw (language, then optionally -Script and -REGION)".to_owned(),
+        )
+    };
+    let parts: Vec<&str> = code.split('-').collect();
+    if code.is_empty()
+        || code.len() > 35
+        || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        return not_a_tag();
+    }
+    let mut canonical = Vec::new();
+    let language = parts[0].to_ascii_lowercase();
+    if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return not_a_tag();
+    }
+    canonical.push(language.clone());
+    let mut rest = &parts[1..];
+    if let Some(script) = rest.first().filter(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_alphabetic())) {
+        canonical.push(script[..1].to_ascii_uppercase() + &script[1..].to_ascii_lowercase());
+        rest = &rest[1..];
+    }
+    let mut region = None;
+    if let Some(r) = rest.first().filter(|p| {
+        (p.len() == 2 && p.bytes().all(|b| b.is_ascii_alphabetic()))
+            || (p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
+    }) {
+        region = Some(r.to_ascii_uppercase());
+        canonical.push(r.to_ascii_uppercase());
+        rest = &rest[1..];
+    }
+    for variant in rest {
+        let ok = (5..=8).contains(&variant.len()) || (variant.len() == 4 && variant.as_bytes()[0].is_ascii_digit());
+        if !ok {
+            return not_a_tag();
+        }
+        canonical.push(variant.to_ascii_lowercase());
+    }
+    let canonical = canonical.join("-");
+    if canonical.eq_ignore_ascii_case(source_language) {
+        return err(
+            format!("\"{code}\" is the source language: its text is standard/ itself, not a translation"),
+            "translate into another language".to_owned(),
+        );
+    }
+    if canonical != code {
+        return err(format!("\"{code}\" is not in the canonical case of BCP 47"), format!("write it {canonical}"));
+    }
+    let known = match language.len() {
+        2 => isolang::Language::from_639_1(&language).is_some(),
+        _ => match isolang::Language::from_639_3(&language) {
+            Some(l) => {
+                if let Some(short) = l.to_639_1() {
+                    let fixed =
+                        std::iter::once(short).chain(canonical.split('-').skip(1)).collect::<Vec<_>>().join("-");
+                    return err(
+                        format!("\"{language}\" has a shorter code, which BCP 47 requires"),
+                        format!("write {fixed}"),
+                    );
+                }
+                true
+            }
+            None => false,
+        },
+    };
+    if !known {
+        return err(
+            format!("\"{language}\" is not an ISO 639 language"),
+            "use the language's ISO 639-1 code (e.g. am, es, sw) or, where there is none, its ISO 639-3 code"
+                .to_owned(),
+        );
+    }
+    if let Some(r) = region {
+        let b = r.as_bytes();
+        let private = r == "AA" || r == "ZZ" || (b[0] == b'Q' && b[1] >= b'M') || b[0] == b'X';
+        if private {
+            return err(
+                format!("\"{r}\" is a private-use region, not a country or area"),
+                "use an ISO 3166 region (e.g. BR, MX, 419) or leave the region out".to_owned(),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The search pipelines a language can name (see [`crate::search::SearchLanguage`]).
+pub const SEARCH_CHOICES: &[&str] = &["en", "es", "fr", "pt", "none"];
+
+/// Checks a `search` value: `Err` holds the fix, naming the choices.
+pub fn check_search(search: &str) -> Result<(), String> {
+    if crate::search::SearchLanguage::from_code(search).code() == search {
+        return Ok(());
+    }
+    Err(format!(
+        "use one of {} (none: words are matched without stemming, for every other language)",
+        SEARCH_CHOICES.join(", ")
+    ))
 }
 
 #[derive(Deserialize)]
@@ -34,7 +152,7 @@ struct TranslatedFrontMatter {
 }
 
 /// Loads every language under `root/translations/`, sorted by code.
-pub fn load_translations(root: &Path, diags: &mut Diagnostics) -> Vec<LanguageSource> {
+pub fn load_translations(root: &Path, source_language: &str, diags: &mut Diagnostics) -> Vec<LanguageSource> {
     let dir = root.join("translations");
     let mut out = Vec::new();
     if !dir.is_dir() {
@@ -51,7 +169,7 @@ pub fn load_translations(root: &Path, diags: &mut Diagnostics) -> Vec<LanguageSo
                 return (None, diags);
             };
             if entry.file_type().is_dir() {
-                return (load_language(entry.path(), &mut diags), diags);
+                return (load_language(entry.path(), source_language, &mut diags), diags);
             }
             diags.warning(
                 entry.path(),
@@ -69,8 +187,12 @@ pub fn load_translations(root: &Path, diags: &mut Diagnostics) -> Vec<LanguageSo
     out
 }
 
-fn load_language(dir: &Path, diags: &mut Diagnostics) -> Option<LanguageSource> {
+fn load_language(dir: &Path, source_language: &str, diags: &mut Diagnostics) -> Option<LanguageSource> {
     let folder = dir.file_name()?.to_string_lossy().into_owned();
+    if let Err(e) = check_language_code(&folder, source_language) {
+        diags.error(dir, 0, format!("translations/{folder}/: {}", e.message), e.fix);
+        return None;
+    }
     let meta_file = dir.join("language.toml");
     if !meta_file.is_file() {
         diags.error(
@@ -104,16 +226,35 @@ fn load_language(dir: &Path, diags: &mut Diagnostics) -> Option<LanguageSource> 
             Direction::Ltr
         }
     };
+    if let Err(fix) = check_search(meta.search.get_ref()) {
+        diags.error(
+            &meta_file,
+            line_of(&text, meta.search.span().start),
+            format!("unknown search pipeline \"{}\"", meta.search.get_ref()),
+            fix,
+        );
+    }
     let language = Language {
         code: folder.clone(),
         name: meta.name,
         native_name: meta.native_name,
         dir: dir_value,
-        search: meta.search,
+        search: meta.search.into_inner(),
     };
 
-    let strings_file = dir.join("strings.toml");
-    let strings = if strings_file.is_file() {
+    let strings_po = dir.join("strings.po");
+    let strings_file = if strings_po.is_file() { strings_po.clone() } else { dir.join("strings.toml") };
+    if strings_po.is_file() && dir.join("strings.toml").is_file() {
+        diags.error(
+            &strings_po,
+            0,
+            "the interface strings are kept both in strings.toml and strings.po",
+            "keep one of them (craftpub translate LANG --convert md|po converts)",
+        );
+    }
+    let strings = if strings_po.is_file() {
+        read_source(&strings_po, diags).map(|t| super::po::load_strings(&strings_po, &t, diags)).unwrap_or_default()
+    } else if strings_file.is_file() {
         read_source(&strings_file, diags)
             .and_then(|t| parse_toml::<toml::Table>(&t, &strings_file, 1, "interface strings", diags))
             .unwrap_or_default()
@@ -130,9 +271,28 @@ fn load_language(dir: &Path, diags: &mut Diagnostics) -> Option<LanguageSource> 
     let mut versions = BTreeMap::new();
     for entry in WalkDir::new(dir).min_depth(1).max_depth(1).sort_by_file_name().into_iter().filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type().is_dir() {
-            versions.insert(name, load_translated_version(entry.path(), diags));
-        } else if name != "language.toml" && name != "strings.toml" {
+        let po_version = name.strip_suffix(".po").filter(|v| *v != "strings" && entry.file_type().is_file());
+        if entry.file_type().is_dir() || po_version.is_some() {
+            let (version, chapters) = match po_version {
+                Some(v) => (
+                    v.to_owned(),
+                    read_source(entry.path(), diags)
+                        .map(|t| super::po::load_catalogue(entry.path(), &t, diags))
+                        .unwrap_or_default(),
+                ),
+                None => (name.clone(), load_translated_version(entry.path(), diags)),
+            };
+            if versions.contains_key(&version) {
+                diags.error(
+                    entry.path(),
+                    0,
+                    format!("version {version} is kept both as Markdown ({version}/) and as PO ({version}.po)"),
+                    "keep one form per version (craftpub translate LANG --version V --convert md|po converts)",
+                );
+                continue;
+            }
+            versions.insert(version, chapters);
+        } else if name != "language.toml" && name != "strings.toml" && name != "strings.po" {
             diags.warning(
                 entry.path(),
                 0,
@@ -196,7 +356,8 @@ fn parse_translated_chapter(file: &Path, text: &str, diags: &mut Diagnostics) ->
     let mut requirements = Vec::new();
     for raw in parse_blocks(file, body, body_line, diags) {
         match raw {
-            RawBlock::Prose(text, line) => blocks.push(Block::Prose { text, line }),
+            // Prose as the PO form reads it too: no blank lines around it.
+            RawBlock::Prose(text, line) => blocks.push(Block::Prose { text: text.trim().to_owned() + "\n", line }),
             RawBlock::Section(title, line) => {
                 blocks.push(Block::Section(Section { anchor: slugify(&title), title, line }))
             }

@@ -23,7 +23,8 @@ pub const END: char = '\u{E001}';
 /// Wraps every string in `strings` (a tree of tables) in the marks.
 pub fn mark(strings: &mut Value) {
     match strings {
-        Value::String(s) => *s = format!("{START}{s}{END}"),
+        // An empty string shows nothing, in no language.
+        Value::String(s) if !s.is_empty() => *s = format!("{START}{s}{END}"),
         Value::Object(map) => map.values_mut().for_each(mark),
         Value::Array(items) => items.iter_mut().for_each(mark),
         _ => {}
