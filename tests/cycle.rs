@@ -324,16 +324,16 @@ fn metadata_effects_in_the_diff_json_text_and_schema() {
     let change = |id: &str| d["changes"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
     let c = change("1.1.1");
     assert_eq!(c["effect"], "stricter");
-    assert_eq!(c["metadata"][0]["field"], "applies-to");
-    assert_eq!(c["metadata"][0]["effect"], "stricter");
+    assert_eq!(c["metadata_changed"][0], "applies-to");
+    assert_eq!(c["effects"]["applies-to"], "stricter");
     let c = change("1.1.2");
-    assert_eq!((c["effect"].as_str(), c["metadata"][0]["effect"].as_str()), (Some("looser"), Some("looser")));
+    assert_eq!((c["effect"].as_str(), c["effects"]["level"].as_str()), (Some("looser"), Some("looser")));
     let c = change("1.1.3");
-    let effects: Vec<(&str, &str)> = c["metadata"]
+    let effects: Vec<(&str, &str)> = c["metadata_changed"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["field"].as_str().unwrap(), m["effect"].as_str().unwrap()))
+        .map(|f| (f.as_str().unwrap(), c["effects"][f.as_str().unwrap()].as_str().unwrap()))
         .collect();
     assert_eq!(effects, [("timeframe", "looser"), ("oecd", "neutral"), ("commodities", "looser")]);
     assert_eq!(c["effect"], "looser");
