@@ -113,7 +113,7 @@ edit_one_file() {
 # serve_rebuilds SIZE CORPUS: starts craftpub serve on the corpus, waits for
 # its first build, then makes RUNS edits one at a time, each waited for;
 # appends "seconds parts_rendered parts_total" per rebuild (serve's own log:
-# "rebuilt in N ms (R of T editions, diffs and histories rendered ...)") to
+# "rebuilt in N ms (R of T cached parts rendered ...)") to
 # $WORK/SIZE.serve.times, and prints serve's peak resident memory (VmHWM).
 serve_rebuilds() {
   local size=$1 corpus=$2 log=$WORK/$1.serve.log
@@ -139,7 +139,7 @@ serve_rebuilds() {
   serve_peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
   kill -INT "$pid"
   wait "$pid" || true
-  sed -n 's/.*rebuilt in \([0-9]*\) ms (\([0-9]*\) of \([0-9]*\) editions.*/\1 \2 \3/p' "$log" |
+  sed -n 's/.*rebuilt in \([0-9]*\) ms (\([0-9]*\) of \([0-9]*\) cached parts.*/\1 \2 \3/p' "$log" |
     awk '{ printf "%.2f %d %d\n", $1 / 1000, $2, $3 }' >"$WORK/$size.serve.times"
 }
 
@@ -209,7 +209,7 @@ for size in $SIZES; do
   awk -v bw="$bw" -v hw="$hw" -v bc="$bc" -v hc="$hc" -v bm="$bm" -v hm="$hm" \
     'BEGIN { printf "  craftpub build / hugo: wall %.2f, CPU %.2f, peak memory %.2f\n", bw / hw, bc / hc, bm / hm }'
   f=$WORK/$size.serve.times
-  printf "  craftpub serve, rebuild after one edit: median %s s wall, %s of %s editions, diffs and histories rendered; serve's peak RSS %s MB\n" \
+  printf "  craftpub serve, rebuild after one edit: median %s s wall, %s of %s cached parts rendered; serve's peak RSS %s MB\n" \
     "$(median "$f" 1)" "$(median "$f" 2)" "$(median "$f" 3)" "$((serve_peak_kb / 1024))"
   remove_outputs "$outs"
 done

@@ -3,7 +3,7 @@
 //!
 //! The site is built with the same pipeline as `craftpub build`
 //! ([`crate::check()`], then [`crate::site::render_site`], reusing the
-//! editions, diffs and histories whose sources did not change) and served **from
+//! parts whose sources did not change) and served **from
 //! memory**, not from an output folder. That was chosen because:
 //! - a request can only ever name a file the renderer produced: paths are
 //!   looked up in the rendered map, so no path, symbolic link or hard link
@@ -162,7 +162,7 @@ pub enum Build {
 
 /// Checks and renders the project at `root` in memory, as `craftpub build`
 /// would ([`crate::build_in_memory`]), without writing anything, reusing
-/// from `cache` the editions, diffs and histories whose sources did not change. A failure
+/// from `cache` the parts whose sources did not change. A failure
 /// after the check (a template, the search scripts) becomes one more
 /// diagnostic; so does a panic, so the server survives it.
 pub fn build_site(root: &Path, cache: &mut RenderCache) -> Build {
@@ -340,8 +340,7 @@ impl Rebuilder {
         let outcome = build_site(root, &mut self.cache);
         let elapsed = started.elapsed();
         let (reused, rendered) = self.cache.last_build();
-        let parts =
-            format!("{rendered} of {} editions, diffs and histories rendered, the rest reused", reused + rendered);
+        let parts = format!("{rendered} of {} cached parts rendered, the rest reused", reused + rendered);
         let old = self.shared.state();
         match outcome {
             Build::Site(files, warnings) => {
