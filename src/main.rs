@@ -25,6 +25,21 @@ macro_rules! out {
     }};
 }
 
+/// Prints `value` as indented JSON on standard output; a value serde_json
+/// refuses is an error on standard error (false), never an empty output.
+fn print_json<T: serde::Serialize>(value: &T) -> bool {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            out!("{text}");
+            true
+        }
+        Err(e) => {
+            eprintln!("error: the JSON output could not be made: {e}");
+            false
+        }
+    }
+}
+
 /// Publishes the CRAFT Code: versions, diffs, translations, search and exports.
 #[derive(Parser)]
 #[command(name = "craftpub", version, about)]
@@ -225,7 +240,7 @@ fn print_diagnostics(diags: &Diagnostics, format: CheckFormat) {
                 "warnings": diags.warning_count(),
                 "diagnostics": diags.sorted(),
             });
-            out!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            print_json(&json);
         }
         CheckFormat::Github => {
             // https://docs.github.com/actions/reference/workflow-commands-for-github-actions
@@ -352,7 +367,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Status { root, lang, version, format } => {
-            let Some((project, _)) = load_checked(&root) else { return ExitCode::from(1) };
+            let Some((project, theme)) = load_checked(&root) else { return ExitCode::from(1) };
             if let Some(l) = &lang
                 && project.translation(l).is_none()
             {
@@ -367,9 +382,14 @@ fn main() -> ExitCode {
                 eprintln!("error: there is no version \"{v}\" in standard/");
                 return ExitCode::from(2);
             }
-            let report = craftpub::status::report(&root, &project, lang.as_deref(), version.as_deref());
+            let report =
+                craftpub::status::report(&project, theme.english_strings(), lang.as_deref(), version.as_deref());
             match format {
-                Format::Json => out!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Json => {
+                    if !print_json(&report) {
+                        return ExitCode::from(1);
+                    }
+                }
                 Format::Text => {
                     let colour = std::io::stdout().is_terminal();
                     for e in &report {
@@ -457,16 +477,19 @@ fn main() -> ExitCode {
             let d = diff::compare_in(&project, a, b, &shown);
             let (lineages, lineage_index) = diff::lineages(&project);
             match format {
-                Format::Json => out!(
-                    "{}",
-                    String::from_utf8_lossy(&craftpub::api::diff_json(
-                        &project,
-                        &craftpub::api::edition::History { lineages: &lineages, index: &lineage_index },
-                        &localizer,
-                        &d,
-                        lang.as_deref().unwrap_or(&project.standard.source_language)
-                    ))
-                ),
+                Format::Json => match craftpub::api::diff_json(
+                    &project,
+                    &craftpub::api::edition::History { lineages: &lineages, index: &lineage_index },
+                    &localizer,
+                    &d,
+                    lang.as_deref().unwrap_or(&project.standard.source_language),
+                ) {
+                    Ok(json) => out!("{}", String::from_utf8_lossy(&json)),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(1);
+                    }
+                },
                 Format::Text => {
                     use std::io::Write as _;
                     let _ =
@@ -562,8 +585,7 @@ fn main() -> ExitCode {
                     }
                 };
             }
-            let english = std::fs::read_to_string(root.join("theme/strings.toml")).unwrap_or_default();
-            match craftpub::scaffold::scaffold(&root, &project, &english, &lang, &version, &new) {
+            match craftpub::scaffold::scaffold(&root, &project, theme.english_source(), &lang, &version, &new) {
                 Ok(report) => {
                     for f in &report.created {
                         eprintln!("created  {}", f.display());
@@ -601,7 +623,11 @@ fn cycle_result<T: serde::Serialize>(
     match result {
         Ok(report) => {
             match format {
-                Format::Json => out!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Json => {
+                    if !print_json(&report) {
+                        return ExitCode::from(1);
+                    }
+                }
                 Format::Text => text(&report),
             }
             ExitCode::SUCCESS

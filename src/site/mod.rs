@@ -332,7 +332,7 @@ impl LanguageRun<'_> {
                         &self.lc.language,
                         version,
                         &mut files,
-                    );
+                    )?;
                     Ok(Output::files(files))
                 }
                 PartKind::Download => match &self.download_assets {
@@ -397,7 +397,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
     let keys = extras.cache.map(|c| c.keys(project, &[&index.facts()]));
     let statics = theme.static_files();
     let keep = Keep { developers: render::developers::Examples::new(&index.pairs, project, &languages) };
-    let exports = api::Exports::new(project, index.history());
+    let exports = api::Exports::new(project, theme.english_strings(), index.history());
 
     let rendered: Vec<Result<Made, E>> = languages
         .par_iter()
@@ -457,7 +457,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             }
             PartKind::SiteExports => {
                 let mut out = SiteFiles::new();
-                exports.add_site(project, &index.pairs, &made.coverage, &mut out);
+                exports.add_site(project, &index.pairs, &made.coverage, &mut out).map_err(RenderError::from)?;
                 out
             }
             PartKind::Developers => {
@@ -519,7 +519,7 @@ fn render_language(run: &LanguageRun, statics: &SiteFiles) -> Result<LanguageOut
                                         &lc.language,
                                         &|table: &str, key: &str| lc.label(table, key),
                                         &mut files,
-                                    );
+                                    )?;
                                     Ok(Output::files(files))
                                 }
                                 PartKind::Feed => Ok(Output::files(render::feed(lc))),
