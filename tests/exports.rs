@@ -21,7 +21,7 @@ use serde_json::Value;
 const FORMAT_VERSION: &str = "2.0";
 
 /// The CSV columns, as the README and the developers' page list them.
-const CSV_COLUMNS: [&str; 18] = [
+const CSV_COLUMNS: [&str; 19] = [
     "id",
     "module",
     "chapter",
@@ -38,6 +38,7 @@ const CSV_COLUMNS: [&str; 18] = [
     "translation_status",
     "translated_from_fingerprint",
     "fingerprint",
+    "since",
     "earlier_ids",
     "url",
 ];
@@ -297,6 +298,7 @@ fn check_csv(out: &Path, entry: &Value, edition: &Value, base_url: &str, counts:
             string(&r["translation_status"]),
             string(&r["translated_from_fingerprint"]),
             string(&r["fingerprint"]),
+            string(&r["since"]),
             r["earlier_ids"]
                 .as_array()
                 .unwrap()
@@ -412,6 +414,11 @@ fn edition_json_holds_texts_metadata_urls_and_translation_status() {
     );
     // Renumbered: 2.2.1 was 2.1.1 in 1.0.
     assert_eq!(en["requirements"][4]["earlier_ids"], serde_json::json!([{ "version": "1.0", "id": "2.1.1" }]));
+    assert_eq!(en["requirements"][4]["since"], "1.0");
+    // Only the versions where the ID differed are listed: 1.1.1 has been
+    // 1.1.1 since 1.0.
+    let same = en["requirements"].as_array().unwrap().iter().find(|r| r["id"] == "1.1.1").unwrap();
+    assert_eq!((&same["since"], &same["earlier_ids"]), (&serde_json::json!("1.0"), &serde_json::json!([])), "{same}");
     // Sections and chapters.
     let module1 = en["chapters"].as_array().unwrap().iter().find(|c| c["slug"] == "module-1").unwrap();
     assert_eq!(module1["requirements"], serde_json::json!(["1.1.1", "1.1.2", "1.1.3", "1.2.1"]));

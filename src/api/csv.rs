@@ -18,8 +18,9 @@
 //!
 //! The columns ([`COLUMNS`]) are the fields of the edition JSON's
 //! requirements: list values are joined with `, ` as in the sources; the
-//! translation columns are empty in the source language; `earlier_ids` lists
-//! the requirement's IDs in earlier versions as `version:id`, newest first;
+//! translation columns are empty in the source language; `since` is the
+//! first version the requirement is in; `earlier_ids` lists the earlier
+//! versions in which it had another ID as `version:id`, newest first;
 //! `url` is the JSON's: relative to the file (which is in the edition
 //! JSON's folder), absolute when the standard sets `base_url`.
 
@@ -27,7 +28,7 @@ use super::edition::{EditionExport, RequirementExport};
 use crate::model::Vocabulary;
 
 /// The header row.
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 19] = [
     "id",
     "module",
     "chapter",
@@ -44,6 +45,7 @@ pub const COLUMNS: [&str; 18] = [
     "translation_status",
     "translated_from_fingerprint",
     "fingerprint",
+    "since",
     "earlier_ids",
     "url",
 ];
@@ -70,7 +72,7 @@ fn list<T: Vocabulary + PartialEq>(values: &[T]) -> String {
 }
 
 /// The cells of one requirement, in the order of [`COLUMNS`].
-pub fn row(r: &RequirementExport) -> [String; 18] {
+pub fn row(r: &RequirementExport) -> [String; COLUMNS.len()] {
     let m = &r.metadata;
     [
         r.id.clone(),
@@ -89,6 +91,7 @@ pub fn row(r: &RequirementExport) -> [String; 18] {
         r.translation_status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
         r.translated_from_fingerprint.clone().unwrap_or_default(),
         r.fingerprint.clone(),
+        r.since.clone(),
         r.earlier_ids.iter().map(|e| format!("{}:{}", e.version, e.id)).collect::<Vec<_>>().join(", "),
         r.url.clone(),
     ]

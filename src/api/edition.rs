@@ -207,7 +207,12 @@ pub struct RequirementExport {
     /// in every version.
     #[schemars(extend("format" = "uri-reference"))]
     pub history_json: Option<String>,
-    /// Its IDs in earlier versions, newest first (following renumberings).
+    /// The first version it is in, following renumberings (this version
+    /// for a new requirement).
+    pub since: String,
+    /// The earlier versions in which it had another ID, newest first, with
+    /// that ID (following renumberings). In every other version from `since`
+    /// on it had the ID it has now; `history_json` gives every version.
     pub earlier_ids: Vec<VersionedId>,
     /// The fingerprint of the source-language text now.
     pub fingerprint: String,
@@ -388,10 +393,11 @@ fn requirement(
         url: href(&urls::requirement(code, &version.id, &chapter.slug, &r.id)),
         history: history.index.get(&key).map(|&i| href(&urls::history(code, &history.lineages[i].name))),
         history_json: history.index.get(&key).map(|&i| href(&urls::history_json(code, &history.lineages[i].name))),
+        since: project.earlier(&version.id, &r.id).last().map_or(&version.id, |(v, _)| &v.id).clone(),
         earlier_ids: project
-            .earlier_ids(&version.id, &r.id)
-            .into_iter()
-            .map(|(version, id)| VersionedId { version, id })
+            .earlier(&version.id, &r.id)
+            .filter(|(_, id)| *id != r.id)
+            .map(|(v, id)| VersionedId { version: v.id.clone(), id: id.to_owned() })
             .collect(),
         fingerprint: local.fingerprint.clone(),
         translation_status: (!is_source).then_some(local.status),
