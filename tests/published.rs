@@ -184,6 +184,9 @@ fn with_a_base_url_the_sitemap_is_absolute_complete_and_reciprocal() {
     }
     println!("sitemap: {} locations, {pairs} alternates, all absolute, reciprocal", alternates.len());
     assert!(alternates.len() > 400 && pairs > 2000, "{} {pairs}", alternates.len());
+    // A `latest/` redirect names the page it leads to as canonical, absolute.
+    let redirect = fs::read_to_string(public.join("en/latest/index.html")).unwrap();
+    assert!(redirect.contains(&format!("<link rel=\"canonical\" href=\"{base}en/2.1/\">")), "{redirect}");
     // The pages name the same alternates, absolute.
     let mut compared = 0;
     for (path, html) in pages(&public) {

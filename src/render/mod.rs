@@ -425,6 +425,8 @@ pub fn redirects(lc: &LangContext) -> Result<SiteFiles, RenderError> {
     for (from, to) in targets {
         let mut ctx = lc.base(&from);
         ctx.insert("target", &format!("{}{}", urls::to_root(&from), to));
+        // The canonical URL of the page it leads to: absolute with a base URL.
+        ctx.insert("canonical", &meta::absolute(lc.project, &to));
         files.insert(from.clone(), lc.render("redirect.html", &from, &ctx)?);
     }
     Ok(files)
