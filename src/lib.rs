@@ -73,7 +73,16 @@ pub struct BuildReport {
     pub written: write::Written,
     /// Warnings found in the sources.
     pub diagnostics: Diagnostics,
+    /// The base URL the site was built for; `None` when it has none (see
+    /// [`NO_BASE_URL`]).
+    pub base_url: Option<String>,
 }
+
+/// What a build without a base URL cannot make absolute, and so leaves out
+/// or names otherwise; `craftpub build` prints it once.
+pub const NO_BASE_URL: &str = "no base URL (set base_url in standard/standard.toml or pass --base-url URL), so the \
+     site has no sitemap.xml, no hreflang alternates, no canonical links or og:url; feed links are relative to the \
+     feed, and the JSON-LD ids are urn:craftpub: names; see the README's \"Publishing\" section";
 
 /// The project at `root`, loaded and checked, with its theme and the search
 /// scripts, ready to render; or the errors that prevent rendering it.
@@ -94,13 +103,27 @@ fn ready_to_render(root: &Path) -> Result<(Project, render::Theme, search::Vendo
 /// [`site::cache`]).
 pub fn build_in_memory(
     root: &Path,
+    cache: Option<&mut site::cache::RenderCache>,
+) -> Result<(Arc<files::SiteFiles>, Diagnostics), BuildError> {
+    build_in_memory_at(root, None, cache)
+}
+
+/// Renders in memory as [`build_in_memory`] does, for the site published
+/// at `base_url` when one is given (see [`build_at`]); `craftpub serve`
+/// gives its own address.
+pub fn build_in_memory_at(
+    root: &Path,
+    base_url: Option<&str>,
     mut cache: Option<&mut site::cache::RenderCache>,
 ) -> Result<(Arc<files::SiteFiles>, Diagnostics), BuildError> {
     if let Some(cache) = cache.as_deref_mut() {
         // Read before loading, so a change in between is never cached as unchanged.
         cache.begin(site::cache::SourceDigests::read(root));
     }
-    let result = ready_to_render(root).and_then(|(project, theme, vendor, diags)| {
+    let result = ready_to_render(root).and_then(|(mut project, theme, vendor, diags)| {
+        if let Some(base) = base_url {
+            project.standard.base_url = base.to_owned();
+        }
         let extras = site::Extras { vendor: Some(&vendor), cache: cache.as_deref() };
         Ok((Arc::new(site::render_site(&project, &theme, extras)?), diags))
     });
@@ -110,11 +133,23 @@ pub fn build_in_memory(
     result
 }
 
-/// Builds the site of the project at `root` into `out`. Nothing is written
-/// unless the sources are free of errors and every page rendered.
+/// Builds the site of the project at `root` into `out`, published at the
+/// `base_url` of `standard.toml` (if any). Nothing is written unless the
+/// sources are free of errors and every page rendered.
 pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
+    build_at(root, out, None)
+}
+
+/// Builds as [`build`] does, for the site published at `base_url` when one
+/// is given (a URL [`urls::base_url`] accepted): it replaces the `base_url`
+/// of `standard.toml` (`craftpub build --base-url`), so one source builds
+/// for a preview host and for production.
+pub fn build_at(root: &Path, out: &Path, base_url: Option<&str>) -> Result<BuildReport, BuildError> {
     write::check_output_safe(root, out)?;
-    let (project, theme, vendor, diags) = ready_to_render(root)?;
+    let (mut project, theme, vendor, diags) = ready_to_render(root)?;
+    if let Some(base) = base_url {
+        project.standard.base_url = base.to_owned();
+    }
     // Each language's files go to disk as soon as they are rendered, so that
     // memory does not hold the whole site; the output is swapped in at the end.
     let staging = write::Staging::begin(root, out)?;
@@ -126,5 +161,6 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, BuildError> {
     )?;
     staging.write(&files)?;
     let written = staging.finish()?;
-    Ok(BuildReport { written, diagnostics: diags })
+    let base_url = (!project.standard.base_url.is_empty()).then(|| project.standard.base_url.clone());
+    Ok(BuildReport { written, diagnostics: diags, base_url })
 }

@@ -58,6 +58,10 @@ enum Command {
         /// The output folder [default: ROOT/public].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The absolute http(s) URL the site is published at, e.g.
+        /// https://craftcode.example/ (replaces base_url in standard.toml).
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+        base_url: Option<String>,
     },
     /// Check the sources and report every problem, with file, line and fix.
     Check {
@@ -224,6 +228,11 @@ enum CheckFormat {
     Github,
 }
 
+/// `--base-url`: an absolute http(s) URL, normalised to end in one `/`.
+fn parse_base_url(text: &str) -> Result<String, craftpub::urls::BaseUrlError> {
+    craftpub::urls::base_url(text)
+}
+
 fn print_diagnostics(diags: &Diagnostics, format: CheckFormat) {
     match format {
         CheckFormat::Text => {
@@ -343,11 +352,14 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::Build { root, out } => {
+        Command::Build { root, out, base_url } => {
             let out = out.unwrap_or_else(|| root.join("public"));
-            match craftpub::build(&root, &out) {
+            match craftpub::build_at(&root, &out, base_url.as_deref()) {
                 Ok(report) => {
                     print_diagnostics(&report.diagnostics, CheckFormat::Text);
+                    if report.base_url.is_none() {
+                        eprintln!("note: {}", craftpub::NO_BASE_URL);
+                    }
                     for warning in report.written.host_warnings() {
                         eprintln!("warning: {warning}; see the README's \"Publishing\" section");
                     }

@@ -221,7 +221,8 @@ pub struct StandardMeta {
     pub source_language: String,
     /// Markdown shown on the front page.
     pub notice: String,
-    /// The absolute URL the site is published at, for the sitemap; may be empty.
+    /// The absolute URL the site is published at, ending in `/` (checked by
+    /// [`crate::urls::base_url`]); empty when it is not known.
     pub base_url: String,
     /// Publish diffs between every pair of versions, not only those of
     /// [`crate::diff::published_pairs`]'s rule.

@@ -152,6 +152,13 @@ pub const DEVELOPERS: &str = "developers.html";
 /// The stylesheet.
 pub const STYLESHEET: &str = "assets/style.css";
 
+/// The site's icon, linked from every page (a theme asset).
+pub const FAVICON_SVG: &str = "assets/favicon.svg";
+
+/// The icon at the site's root, for clients that ask a host for
+/// `/favicon.ico` ([`crate::render::favicon`]).
+pub const FAVICON_ICO: &str = "favicon.ico";
+
 /// The discovery document for programs.
 pub const API_INDEX: &str = "api/index.json";
 
@@ -194,9 +201,104 @@ pub fn site_path(path: &str) -> String {
     format!("/{}", path.strip_suffix("index.html").unwrap_or(path))
 }
 
+/// Why a base URL was refused (see [`base_url`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaseUrlError {
+    /// Not `http://` or `https://` followed by a host.
+    #[error("\"{0}\" is not an absolute http or https URL (write it as https://HOST/ or https://HOST/PATH/)")]
+    NotAbsolute(String),
+    /// A query, a fragment, a space or a control character.
+    #[error("\"{0}\" has a query, a fragment or a space; a base URL is a scheme, a host and a path only")]
+    Extra(String),
+}
+
+/// The base URL the site is published at, checked and normalised: an
+/// absolute `http` or `https` URL with a host, no query, fragment, user
+/// name or space, lowercase scheme and host, ending in exactly one `/`
+/// (`https://Example.org/craft` gives `https://example.org/craft/`). A site
+/// path `p` (as every function of this module returns) is then at
+/// `{base}{p}`.
+pub fn base_url(text: &str) -> Result<String, BaseUrlError> {
+    let text = text.trim();
+    let (scheme, rest) = text.split_once("://").ok_or_else(|| BaseUrlError::NotAbsolute(text.to_owned()))?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(BaseUrlError::NotAbsolute(text.to_owned()));
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\' | '"' | '<' | '>')) {
+        return Err(BaseUrlError::Extra(text.to_owned()));
+    }
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    // The host, and its port if any: `[::1]:8000`, `example.org:8443`.
+    let name = match host.rfind(':') {
+        Some(i) if !host[i..].contains(']') => {
+            if !host[i + 1..].chars().all(|c| c.is_ascii_digit()) {
+                return Err(BaseUrlError::NotAbsolute(text.to_owned()));
+            }
+            &host[..i]
+        }
+        _ => host,
+    };
+    if name.is_empty() || name == "[]" || host.contains('@') {
+        return Err(BaseUrlError::NotAbsolute(text.to_owned()));
+    }
+    let path = path.trim_end_matches('/');
+    Ok(format!("{scheme}://{}{path}/", host.to_ascii_lowercase()))
+}
+
+/// The URN that names a thing of a version of the standard in the exports
+/// when the site has no base URL: `urn:craftpub:<standard>:<version>:<name>`,
+/// with `<standard>` the title's slug ([`title_slug`]) and `<name>` what the
+/// thing is (`criteria`, a requirement ID, `module-3`, `module-3:3.1-serious-abuses`).
+/// With no `<name>` it names the version itself. It is an absolute IRI, so
+/// every JSON-LD processor keeps it as it is, wherever the file was read from.
+pub fn urn(title: &str, version: &str, name: &str) -> String {
+    let mut out = format!("urn:craftpub:{}:{}", title_slug(title), urn_part(version));
+    if !name.is_empty() {
+        out.push(':');
+        out.push_str(&urn_part(name));
+    }
+    out
+}
+
+/// A part of a URN: characters an RFC 8141 name may hold as they are, any
+/// other percent-encoded (UTF-8).
+fn urn_part(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:!$&'()*+,;=@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_urls_are_checked_and_normalised() {
+        assert_eq!(base_url("https://Example.org").unwrap(), "https://example.org/");
+        assert_eq!(base_url("HTTP://example.org/craft//").unwrap(), "http://example.org/craft/");
+        assert_eq!(base_url("http://127.0.0.1:8000/").unwrap(), "http://127.0.0.1:8000/");
+        assert_eq!(base_url("https://[::1]:8443/a/b").unwrap(), "https://[::1]:8443/a/b/");
+        for bad in ["example.org", "/craft/", "ftp://example.org/", "https://", "https:///x", "https://u@h/"] {
+            assert!(matches!(base_url(bad), Err(BaseUrlError::NotAbsolute(_))), "{bad}");
+        }
+        for bad in ["https://example.org/?a=1", "https://example.org/#x", "https://example.org/a b"] {
+            assert!(matches!(base_url(bad), Err(BaseUrlError::Extra(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urns_name_a_versions_things() {
+        assert_eq!(urn("CRAFT Code", "2.1", ""), "urn:craftpub:craft-code:2.1");
+        assert_eq!(urn("CRAFT Code", "2.1", "3.1.2"), "urn:craftpub:craft-code:2.1:3.1.2");
+        assert_eq!(urn("CRAFT Code", "2.1", "module-3:3.1 ä"), "urn:craftpub:craft-code:2.1:module-3:3.1%20%C3%A4");
+    }
 
     #[test]
     fn relative_references_resolve_from_their_file() {

@@ -13,10 +13,13 @@ fn builds_the_fixture_site() {
     let (code, stderr) = build(dir.path(), None);
     assert_eq!(code, 0, "{stderr}");
     let public = dir.path().join("public");
+    // No base URL: no sitemap (it takes only absolute URLs), and the build says so once.
+    assert!(!public.join("sitemap.xml").exists(), "no sitemap without a base URL");
+    assert_eq!(stderr.matches(craftpub::NO_BASE_URL).count(), 1, "{stderr}");
+
     for page in [
         "index.html",
         "404.html",
-        "sitemap.xml",
         "assets/style.css",
         "api/index.json",
         "en/1.0/index.html",

@@ -301,6 +301,8 @@ fn atom_feeds_of_versions_and_amendments() {
     assert!(read(&public, "index.html").contains("href=\"en/feed.xml\""), "the front page leads to the feed");
     // A version's entry names its version and links its edition as data.
     let en = read(&public, "en/feed.xml");
+    // Without a base URL the feed names itself relative to itself.
+    assert!(en.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"../en/feed.xml\"/>"), "{en}");
     assert!(en.contains("<category scheme=\"urn:craftpub:version\" term=\"2.0\"/>"), "{en}");
     assert!(en.contains("<link rel=\"alternate\" type=\"application/json\" href=\"../api/en/2.0/edition.json\"/>"));
     assert!(public.join("api/en/2.0/edition.json").is_file());

@@ -27,3 +27,25 @@ fn every_workflow_passes_actionlint() {
     assert!(out.status.success(), "actionlint found problems:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains(&format!("actionlint: {} workflows, 0 problems", workflows.len())), "{stdout}");
 }
+
+/// The GitHub Pages workflow builds with the Pages URL as base URL (from
+/// `actions/configure-pages`), uploads `public/` and deploys it, as the
+/// README's "Publishing" section says.
+#[test]
+fn the_pages_workflow_builds_with_the_pages_url_and_deploys() {
+    let text = std::fs::read_to_string(common::repo().join(".github/workflows/pages.yml")).expect("pages.yml");
+    for needed in [
+        "uses: actions/configure-pages@",
+        "steps.pages.outputs.base_url",
+        "build --base-url",
+        "uses: actions/upload-pages-artifact@",
+        "path: public",
+        "uses: actions/deploy-pages@",
+        "pages: write",
+        "id-token: write",
+    ] {
+        assert!(text.contains(needed), "pages.yml lacks {needed:?}");
+    }
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).expect("README");
+    assert!(readme.contains("## Publishing") && readme.contains(".github/workflows/pages.yml"), "README");
+}

@@ -7,10 +7,17 @@
 //! digital product passport or a conformity credential can name one
 //! requirement of one version unambiguously.
 //!
-//! - `id`s are the requirements' canonical pages (source language, with
-//!   anchor): absolute when the standard sets `base_url`, else relative to
-//!   the catalogue (JSON-LD resolves them against the catalogue's own URL,
-//!   as every other export's references).
+//! - `id`s are absolute IRIs, so that every JSON-LD processor gives the same
+//!   triples wherever it read the file from. With a base URL (`base_url` in
+//!   `standard.toml`, or `craftpub build --base-url`) they are the canonical
+//!   pages (source language, with anchor) of the version, its modules,
+//!   sections and requirements. Without one they are URNs
+//!   ([`urls::urn`]): `urn:craftpub:<standard>:<version>` for the version,
+//!   `…:<version>:criteria` for the catalogue, `…:<version>:<chapter>` for a
+//!   module, `…:<version>:<chapter>:<section anchor>` for a section and
+//!   `…:<version>:<requirement ID>` for a requirement. `$schema` is relative
+//!   to the file, as in every export, for JSON Schema tools; the context
+//!   maps it to nothing, so it stays out of the graph.
 //! - OECD Annex II alignment, where a requirement's `oecd` metadata declares
 //!   it: the criterion's `oecdAnnexII` lists the risks (an `id` within the OECD
 //!   Due Diligence Guidance, the code of the sources and the risk's name) and
@@ -174,7 +181,9 @@ pub fn annex_ii_name(risk: OecdRisk) -> &'static str {
     }
 }
 
-/// The JSON-LD context of every catalogue.
+/// The JSON-LD context of every catalogue. `$schema` (a reference relative
+/// to the file, for JSON Schema tools) is mapped to nothing, so that no
+/// relative IRI reaches the graph.
 fn context() -> Value {
     let svc = |t: &str| format!("https://test.uncefact.org/vocabulary/untp/svc/0/{t}");
     let core = |t: &str| format!("https://test.uncefact.org/vocabulary/untp/core/0/{t}");
@@ -202,7 +211,7 @@ fn context() -> Value {
         "identifier": sdo("identifier"),
         "license": { "@id": sdo("license"), "@type": "@id" },
         "oecdAnnexII": { "@id": sdo("about"), "@container": "@set" },
-        "$schema": { "@id": sdo("isBasedOn"), "@type": "@id" },
+        "$schema": Value::Null,
         "format_version": sdo("schemaVersion"),
     })
 }
@@ -219,7 +228,12 @@ fn tags(meta: &RequirementMeta) -> Vec<String> {
 pub fn catalogue(project: &Project, links: &Links, version: &Version) -> CriteriaCatalogue {
     let lang = project.standard.source_language.as_str();
     let file = urls::criteria_jsonld(&version.id);
-    let uri = |path: &str| links.href(&file, path);
+    let absolute = !links.base().is_empty();
+    let title = project.standard.title.as_str();
+    // The IRI of the page `path` of the site, or the URN `name` without a base URL.
+    let uri = |path: &str, name: &str| {
+        if absolute { links.href(&file, path) } else { urls::urn(title, &version.id, name) }
+    };
     let status = match version.status {
         Status::Current => "active",
         Status::Superseded => "deprecated",
@@ -242,7 +256,7 @@ pub fn catalogue(project: &Project, links: &Links, version: &Version) -> Criteri
         let page = urls::chapter(lang, &version.id, &chapter.slug);
         let identifier = chapter.module.clone().unwrap_or_else(|| chapter.slug.clone());
         let mut intro = String::new();
-        let mut module = criterion(uri(&page), &identifier, &chapter.title, String::new());
+        let mut module = criterion(uri(&page, &chapter.slug), &identifier, &chapter.title, String::new());
         let mut in_section = false;
         for block in &chapter.blocks {
             match block {
@@ -258,12 +272,12 @@ pub fn catalogue(project: &Project, links: &Links, version: &Version) -> Criteri
                 }
                 Block::Section(s) => {
                     in_section = true;
-                    let id = format!("{}#{}", uri(&page), s.anchor);
+                    let id = uri(&format!("{page}#{}", s.anchor), &format!("{}:{}", chapter.slug, s.anchor));
                     module.sub_criterion.push(criterion(id, &s.anchor, &s.title, String::new()));
                 }
                 Block::Requirement(r) => {
                     let mut c = criterion(
-                        uri(&urls::requirement(lang, &version.id, &chapter.slug, &r.id)),
+                        uri(&urls::requirement(lang, &version.id, &chapter.slug, &r.id), &r.id),
                         &r.id,
                         &r.title,
                         markdown::to_plain_text(&r.body),
@@ -310,10 +324,10 @@ pub fn catalogue(project: &Project, links: &Links, version: &Version) -> Criteri
         schema: schema_url("criteria"),
         format_version: FORMAT_VERSION,
         kind: vec!["ConformitySchemeVocabulary"],
-        id: uri(&urls::criteria_jsonld(&version.id)),
+        id: uri(&file, "criteria"),
         scheme: Scheme {
             kind: vec!["ConformityScheme"],
-            id: uri(&urls::edition_home(lang, &version.id)),
+            id: uri(&urls::edition_home(lang, &version.id), ""),
             name: project.standard.title.clone(),
             description: project.standard.full_title.clone(),
             version: version.id.clone(),

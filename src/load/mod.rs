@@ -228,7 +228,25 @@ pub fn version_key(id: &str) -> Vec<(u64, String)> {
 
 fn load_standard_meta(file: &Path, diags: &mut Diagnostics) -> StandardMeta {
     let parsed = if file.is_file() {
-        read_source(file, diags).and_then(|text| parse_toml::<StandardToml>(&text, file, 1, "standard metadata", diags))
+        read_source(file, diags).and_then(|text| {
+            let mut parsed = parse_toml::<StandardToml>(&text, file, 1, "standard metadata", diags)?;
+            if !parsed.base_url.is_empty() {
+                match crate::urls::base_url(&parsed.base_url) {
+                    Ok(base) => parsed.base_url = base,
+                    Err(e) => {
+                        let line = text.lines().position(|l| l.trim_start().starts_with("base_url")).map_or(0, |i| i + 1);
+                        diags.error(
+                            file,
+                            line,
+                            format!("base_url: {e}"),
+                            "set base_url to the address the site is published at, e.g. \"https://craftcode.example/\", or remove it",
+                        );
+                        parsed.base_url.clear();
+                    }
+                }
+            }
+            Some(parsed)
+        })
     } else {
         diags.error(
             file,

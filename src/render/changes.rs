@@ -118,6 +118,18 @@ fn meta_view(t: &Value, meta: &[diff::MetaChange]) -> Vec<Value> {
         .collect()
 }
 
+/// Whether a translation's page shows the change in the source language:
+/// the requirement is untranslated on every side the change has (so its
+/// title, text and guidance are the English ones, and marked as such).
+fn shown_in_source_language(lc: &LangContext, from: &Version, to: &Version, c: &RequirementChange) -> bool {
+    let fallback = |v: &Version, id: Option<&str>| {
+        id.and_then(|id| v.requirement(id)).map(|(_, r)| lc.localizer.requirement(v, r).is_fallback())
+    };
+    let sides: Vec<bool> =
+        [fallback(from, c.old_id.as_deref()), fallback(to, c.id.as_deref())].into_iter().flatten().collect();
+    !sides.is_empty() && sides.iter().all(|&english| english)
+}
+
 fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &RequirementChange) -> Value {
     let code = lc.code();
     let t = &lc.strings;
@@ -151,7 +163,8 @@ fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &R
         "old_id": c.old_id,
         "title_html": ops_inline(&c.title_ops, t),
         "text_changed": c.text_changed,
-        "text_lang": (c.text_in_source_language && !lc.localizer.is_source()).then(|| lc.project.standard.source_language.clone()),
+        "text_lang": ((c.text_in_source_language || shown_in_source_language(lc, from, to, c)) && !lc.localizer.is_source())
+            .then(|| lc.project.standard.source_language.clone()),
         "body_html": ops_inline(&c.body_ops, t),
         "body_old": body_old,
         "body_new": body_new,
@@ -179,8 +192,14 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
             .iter()
             .chain(&from.chapters)
             .find(|c| c.module.as_deref() == Some(m))
-            .map(|c| lc.localizer.chapter(to, c).title().to_owned())
-            .unwrap_or_else(|| m.to_owned())
+            .map(|c| {
+                let local = lc.localizer.chapter(to, c);
+                // A heading shown in English on a translation's page says so, as on chapter pages.
+                let lang = (local.translation.is_none() && !lc.localizer.is_source())
+                    .then(|| lc.project.standard.source_language.clone());
+                (local.title().to_owned(), lang)
+            })
+            .unwrap_or_else(|| (m.to_owned(), None))
     };
     let mut groups: Vec<Value> = Vec::new();
     let mut current: Option<(String, Vec<Value>)> = None;
@@ -192,7 +211,8 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
         }
         if current.as_ref().is_none_or(|(m, _)| *m != c.module) {
             if let Some((m, list)) = current.take() {
-                groups.push(json!({ "module": m, "title": module_title(&m), "changes": list }));
+                let (title, lang) = module_title(&m);
+                groups.push(json!({ "module": m, "title": title, "lang": lang, "changes": list }));
             }
             current = Some((c.module.clone(), Vec::new()));
         }
@@ -201,7 +221,8 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
         }
     }
     if let Some((m, list)) = current.take() {
-        groups.push(json!({ "module": m, "title": module_title(&m), "changes": list }));
+        let (title, lang) = module_title(&m);
+        groups.push(json!({ "module": m, "title": title, "lang": lang, "changes": list }));
     }
     let mut ctx = lc.base(&page);
     // The search box searches the later edition.

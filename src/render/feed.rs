@@ -8,8 +8,8 @@
 //!
 //! Entry IDs are `urn:uuid:` names derived from the standard's title, the
 //! language and the version or amendment, so they stay the same when the
-//! site moves. Links are absolute when the standard has a `base_url`, and
-//! relative to the feed otherwise (feed readers resolve them against the
+//! site moves. Links, `rel="self"` among them, are absolute when the site has a
+//! base URL, and relative to the feed otherwise (feed readers resolve them against the
 //! feed's address). Amendment entries are in the source language and say so
 //! with `xml:lang`.
 
@@ -89,9 +89,9 @@ pub(super) fn render(lc: &LangContext, files: &mut SiteFiles) {
         "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
         xml(&link(&urls::edition_home(code, project.latest().map_or("latest", |v| v.id.as_str()))))
     ));
-    if let Some(me) = super::meta::absolute(project, &feed) {
-        out.push_str(&format!("<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml(&me)));
-    }
+    // The feed's own address (RFC 4287, 4.2.7.2): absolute with a base URL,
+    // else relative to the feed itself, which resolves to where it was read.
+    out.push_str(&format!("<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml(&link(&feed))));
     out.push_str("<generator>craftpub</generator>\n");
 
     for (date, kind, v) in announcements {

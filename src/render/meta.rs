@@ -1,9 +1,11 @@
 //! What every page says about itself to search engines, feed readers and
 //! link previews: its canonical URL, its Open Graph locale and its feed.
 //!
-//! Canonical URLs and `og:url` need the standard's `base_url` (the absolute
-//! address the site is published at): without one they are left out, as a
-//! relative canonical URL would only name whatever copy is being read.
+//! Canonical URLs, `og:url` and `hreflang` alternates need the site's base
+//! URL (`base_url` in `standard.toml`, or `craftpub build --base-url`):
+//! without one they are left out, as a relative canonical URL would only
+//! name whatever copy is being read, and search engines ignore relative
+//! alternates.
 
 use tera::Context;
 
@@ -30,11 +32,16 @@ pub fn og_locale(code: &str) -> String {
     }
 }
 
-/// Adds `canonical` (absolute URL or nothing), `og_locale` and `feed` (the
-/// language's Atom feed, a site path) to a page's context.
+/// Adds `canonical` (absolute URL or nothing), `base_url` (the site's base
+/// URL, ending in `/`, or nothing: `hreflang` alternates are written only
+/// with it, since search engines take only absolute ones), `og_locale` and
+/// `feed` (the language's Atom feed, a site path) to a page's context.
 pub fn insert(ctx: &mut Context, project: &Project, language: &Language, page: &str) {
     let canonical = if NOT_CANONICAL.contains(&page) { None } else { absolute(project, page) };
     ctx.insert("canonical", &canonical);
+    let base = project.standard.base_url.trim_end_matches('/');
+    let base_url = (!base.is_empty() && !NOT_CANONICAL.contains(&page)).then(|| format!("{base}/"));
+    ctx.insert("base_url", &base_url);
     ctx.insert("og_locale", &og_locale(&language.code));
     ctx.insert("feed", &urls::feed(&language.code));
 }

@@ -261,6 +261,7 @@ fn merge_strings(base: &mut Value, over: &Value) {
 
 mod changes;
 pub mod developers;
+pub mod favicon;
 mod feed;
 mod links;
 mod meta;
@@ -445,6 +446,8 @@ pub fn redirects(lc: &LangContext) -> Result<SiteFiles, RenderError> {
     for (from, to) in targets {
         let mut ctx = lc.base(&from);
         ctx.insert("target", &format!("{}{}", urls::to_root(&from), to));
+        // The canonical URL of the page it leads to: absolute with a base URL.
+        ctx.insert("canonical", &meta::absolute(lc.project, &to));
         files.insert(from.clone(), lc.render("redirect.html", &from, &ctx)?);
     }
     Ok(files)
@@ -670,7 +673,10 @@ fn render_edition(lc: &LangContext, edition: &LocalEdition, files: &mut SiteFile
     files.insert(page.clone(), lc.render("edition.html", &page, &ctx)?);
 
     let page = urls::search_page(code, &version.id);
-    let ctx = edition_ctx(&page, None);
+    let mut ctx = edition_ctx(&page, None);
+    // The language switcher leads to the edition's home; the `hreflang`
+    // alternates are this page in the other languages.
+    ctx.insert("alternates", &lc.language_links(&|l| urls::search_page(l, &version.id)));
     files.insert(page.clone(), lc.render("search.html", &page, &ctx)?);
 
     let source = project.standard.source_language.as_str();
@@ -765,7 +771,9 @@ fn render_edition(lc: &LangContext, edition: &LocalEdition, files: &mut SiteFile
 }
 
 /// `sitemap.xml`: every page of `files`, with the same page in every other
-/// language as `hreflang` alternates.
+/// language as `hreflang` alternates, at absolute URLs under the site's base
+/// URL (the sitemaps protocol requires them; the build writes no sitemap
+/// without a base URL).
 pub fn sitemap(project: &Project, languages: &[Language], files: &BTreeSet<String>) -> Vec<u8> {
     let base = project.standard.base_url.trim_end_matches('/');
     let loc = |path: &str| markdown::escape(&format!("{base}{}", urls::site_path(path)));

@@ -160,13 +160,15 @@ pub enum Build {
     Failed(Vec<Diagnostic>),
 }
 
-/// Checks and renders the project at `root` in memory, as `craftpub build`
-/// would ([`crate::build_in_memory`]), without writing anything, reusing
+/// Checks and renders the project at `root` in memory, as `craftpub build
+/// --base-url BASE` would ([`crate::build_in_memory_at`]), without writing anything, reusing
 /// from `cache` the parts whose sources did not change. A failure
 /// after the check (a template, the search scripts) becomes one more
 /// diagnostic; so does a panic, so the server survives it.
-pub fn build_site(root: &Path, cache: &mut RenderCache) -> Build {
-    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build_in_memory(root, Some(cache))));
+pub fn build_site(root: &Path, base: &str, cache: &mut RenderCache) -> Build {
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::build_in_memory_at(root, Some(base), Some(cache))
+    }));
     let failure = |file: &str, message: String, fix: &str| {
         Build::Failed(vec![Diagnostic {
             severity: Severity::Error,
@@ -256,8 +258,13 @@ impl Server {
         // Watch before the first build, so that no save after it is missed.
         let (wake_watcher, messages) = mpsc::channel();
         let watching = if options.watch { start_watching(&root, wake_watcher.clone(), options.log) } else { None };
-        let mut rebuilder =
-            Rebuilder { shared: Arc::clone(&shared), fingerprint: None, count: 0, cache: RenderCache::new() };
+        let mut rebuilder = Rebuilder {
+            shared: Arc::clone(&shared),
+            fingerprint: None,
+            count: 0,
+            cache: RenderCache::new(),
+            base: format!("http://{addr}/"),
+        };
         rebuilder.rebuild();
 
         let app: Arc<dyn transport::App> = Arc::clone(&shared) as _;
@@ -312,6 +319,9 @@ struct Rebuilder {
     count: u64,
     /// Editions and diffs of the last good build, reused when unchanged.
     cache: RenderCache,
+    /// The server's own address (`http://ADDRESS:PORT/`): the preview's base
+    /// URL, so that its sitemap, alternates and canonical links name it.
+    base: String,
 }
 
 impl Rebuilder {
@@ -337,7 +347,7 @@ impl Rebuilder {
             );
         }
         self.fingerprint = Some(fingerprint);
-        let outcome = build_site(root, &mut self.cache);
+        let outcome = build_site(root, &self.base, &mut self.cache);
         let elapsed = started.elapsed();
         let (reused, rendered) = self.cache.last_build();
         let parts = format!("{rendered} of {} cached parts rendered, the rest reused", reused + rendered);

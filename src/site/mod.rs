@@ -87,13 +87,16 @@ pub enum PartKind {
     Redirects,
     /// The front page and the 404 page.
     FrontPages,
+    /// `favicon.ico` at the root, for clients that ask a host for it.
+    Favicon,
     /// The lunr scripts the site's search indexes need.
     SearchScripts,
     /// The exports of no one language: `api/index.json`, schemas, criteria.
     SiteExports,
     /// The developers' page, with examples cut from the exports.
     Developers,
-    /// `sitemap.xml`, listing every page.
+    /// `sitemap.xml`, listing every page; only when the site has a base URL
+    /// (the sitemaps protocol takes only absolute URLs).
     Sitemap,
 }
 
@@ -178,6 +181,7 @@ pub const PARTS: &[Part] = &[
     Part { kind: PartKind::Feed, name: "feed", scope: Scope::Language, sources: Sources::Always, after: &[] },
     Part { kind: PartKind::Redirects, name: "redirects", scope: Scope::Language, sources: Sources::Always, after: &[] },
     Part { kind: PartKind::FrontPages, name: "front pages", scope: Scope::Site, sources: Sources::Always, after: &[] },
+    Part { kind: PartKind::Favicon, name: "favicon", scope: Scope::Site, sources: Sources::Always, after: &[] },
     Part {
         kind: PartKind::SearchScripts,
         name: "search scripts",
@@ -217,6 +221,7 @@ pub const PARTS: &[Part] = &[
             PartKind::Feed,
             PartKind::Redirects,
             PartKind::FrontPages,
+            PartKind::Favicon,
             PartKind::SearchScripts,
             PartKind::SiteExports,
             PartKind::Developers,
@@ -448,6 +453,9 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                 let source = &languages[0];
                 render::front_pages(&LangContext::new(&index, project, theme, source, &languages))?
             }
+            PartKind::Favicon => {
+                SiteFiles::from([(crate::urls::FAVICON_ICO.to_owned(), Bytes::from(render::favicon::ico()))])
+            }
             PartKind::SearchScripts => {
                 let mut out = SiteFiles::new();
                 if let Some(vendor) = extras.vendor {
@@ -469,6 +477,8 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                 }
                 render::developers::render(&index, project, theme, &languages, &sources)?
             }
+            // The sitemaps protocol takes only absolute URLs: no base URL, no sitemap.
+            PartKind::Sitemap if project.standard.base_url.is_empty() => SiteFiles::new(),
             PartKind::Sitemap => {
                 let mut paths = made.paths.clone();
                 paths.extend(files.keys().cloned());
@@ -571,6 +581,7 @@ mod tests {
         PartKind::Feed,
         PartKind::Redirects,
         PartKind::FrontPages,
+        PartKind::Favicon,
         PartKind::SearchScripts,
         PartKind::SiteExports,
         PartKind::Developers,

@@ -44,10 +44,12 @@ await run(dir, async (browser, site) => {
   check(/\/es\/history\/1\.1\.2\.html#v2\.0$/.test(page.url()), `link to what changed (${page.url()})`);
   check((await page.locator('.diff-inline').first().innerText()).includes('register'), 'the change is shown');
 
-  // Language switcher: same page in English, and hreflang alternates.
+  // Language switcher: same page in English. Built without a base URL, the
+  // page has no hreflang alternates: search engines take only absolute ones
+  // (with a base URL they are there: tests/published.rs).
   await page.goto(`${site.url}es/2.0/module-1.html`);
   const alternates = await page.locator('link[rel=alternate][hreflang]').evaluateAll((ls) => ls.map((l) => l.hreflang));
-  check(['en', 'ar', 'es', 'sw'].every((l) => alternates.includes(l)), `hreflang alternates (${alternates})`);
+  check(alternates.length === 0, `no relative hreflang alternates (${alternates})`);
   await page.locator('details.switcher summary', { hasText: 'Idioma' }).click();
   await page.getByRole('navigation', { name: 'Idiomas' }).getByRole('link', { name: 'English' }).click();
   await page.waitForLoadState();

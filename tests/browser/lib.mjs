@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const require = createRequire(new URL('../../theme/package.json', import.meta.url));
 export const { chromium } = require('playwright-core');
@@ -11,10 +12,13 @@ export const { chromium } = require('playwright-core');
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
   '.json': 'application/json', '.xml': 'application/xml', '.csv': 'text/csv', '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
 };
 
-/** Serves `dir` on a free loopback port; resolves to { url, close }. */
-export function serve(dir) {
+/** Serves `dir` on a loopback port (`port`, or a free one); resolves to { url, close }.
+ * With `compress`, text is sent gzip-compressed to a client that accepts it,
+ * as the static hosts of the README's "Publishing" section do. */
+export function serve(dir, port = 0, { compress = false } = {}) {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -25,10 +29,17 @@ export function serve(dir) {
       res.end(fs.existsSync(path.join(root, '404.html')) ? fs.readFileSync(path.join(root, '404.html')) : 'not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    res.end(fs.readFileSync(file));
+    const type = TYPES[path.extname(file)] || 'application/octet-stream';
+    const body = fs.readFileSync(file);
+    if (compress && /gzip/.test(req.headers['accept-encoding'] || '') && !/^image\/(?!svg)/.test(type)) {
+      res.writeHead(200, { 'content-type': type, 'content-encoding': 'gzip', vary: 'accept-encoding' });
+      res.end(zlib.gzipSync(body));
+      return;
+    }
+    res.writeHead(200, { 'content-type': type });
+    res.end(body);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
     resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() });
   }));
 }
