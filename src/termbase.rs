@@ -127,12 +127,17 @@ impl Termbase {
         out
     }
 
-    /// The termbase as CSV with the header `source,target,developer_comments`
+    /// The termbase as CSV with the header `"source","target","developer_comments"`
     /// (translate-toolkit's and Weblate's column names; Crowdin asks which
     /// column is which on import): one row per English term, its preferred
     /// translation (empty when not paired) and its English definition.
     pub fn to_csv(&self) -> String {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+        // Every field quoted: translate-toolkit (and so Weblate) guesses the
+        // dialect from the text, and takes spaces for the delimiter otherwise.
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Always)
+            .from_writer(Vec::new());
         // Writing to memory cannot fail.
         w.write_record(["source", "target", "developer_comments"]).ok();
         for entry in &self.entries {
