@@ -88,9 +88,7 @@ fn shipped_termbases_open_in_translate_toolkit() {
         let units = read_tbx(&tbx);
         // Every English term of the 2.1 glossary, with its definition.
         assert_eq!(units.len(), 28, "{code}");
-        assert_eq!(entry["terms"], 28);
         let translated = units.iter().filter(|u| !u.1.is_empty()).count();
-        assert_eq!(entry["translated"], translated, "{code}");
         figures.push((code.to_owned(), translated));
         let dd = units.iter().find(|u| u.0 == "Due diligence").expect("Due diligence is a term");
         assert!(dd.2.contains("identifies, prevents and mitigates"), "{code}: {dd:?}");

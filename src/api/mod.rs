@@ -22,7 +22,7 @@
 //! | `api/<lang>/<version>/status.json` | translation status ([`status::StatusExport`]) |
 //! | `api/<lang>/history/<lineage>.json` | a requirement in every version ([`history::HistoryExport`]) |
 //! | `api/<lang>/vocabulary.json` | the labels of every code in a language ([`vocabulary::VocabularyExport`]) |
-//! | `api/<lang>/glossary.tbx`, `glossary.csv` | a translation's termbase: the current glossary with its terms ([`crate::termbase`]) |
+//! | `api/<lang>/glossary.tbx`, `glossary.csv` | a translation's termbase: the current glossary with its terms (made by the `termbase` stage) |
 //! | `api/<lang>/diff/<from>-<to>.json` | a diff ([`DiffExport`]) |
 //! | `api/<version>/amendments.json` | a version's amendment history ([`history::AmendmentsExport`]) |
 //! | `api/<version>/criteria.jsonld` | the criteria catalogue ([`jsonld::CriteriaCatalogue`]) |
@@ -397,10 +397,6 @@ pub struct TermbaseEntry {
     /// The termbase as CSV (`source,target,developer_comments`).
     #[schemars(extend("format" = "uri-reference"))]
     pub csv: String,
-    /// English terms in the glossary.
-    pub terms: usize,
-    /// Of which the language gives a term for.
-    pub translated: usize,
 }
 
 /// An edition in the index.
@@ -524,14 +520,11 @@ pub fn index_json(
                 search: l.search.clone(),
                 vocabulary: href(&urls::vocabulary_json(&l.code)),
                 feed: href(&urls::feed(&l.code)),
-                termbase: crate::termbase::termbase(project, &Localizer::new(project, &l.code), l).map(|tb| {
-                    TermbaseEntry {
-                        version: tb.version.clone(),
-                        tbx: href(&urls::termbase_tbx(&l.code)),
-                        csv: href(&urls::termbase_csv(&l.code)),
-                        terms: tb.entries.len(),
-                        translated: tb.translated(),
-                    }
+                // As the termbase part makes them: for a translation, when a version is current.
+                termbase: latest.filter(|_| l.code != lang).map(|version| TermbaseEntry {
+                    version: version.to_owned(),
+                    tbx: href(&urls::termbase_tbx(&l.code)),
+                    csv: href(&urls::termbase_csv(&l.code)),
                 }),
             })
             .collect(),
