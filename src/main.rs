@@ -25,6 +25,21 @@ macro_rules! out {
     }};
 }
 
+/// Prints `value` as indented JSON on standard output; a value serde_json
+/// refuses is an error on standard error (false), never an empty output.
+fn print_json<T: serde::Serialize>(value: &T) -> bool {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            out!("{text}");
+            true
+        }
+        Err(e) => {
+            eprintln!("error: the JSON output could not be made: {e}");
+            false
+        }
+    }
+}
+
 /// Publishes the CRAFT Code: versions, diffs, translations, search and exports.
 #[derive(Parser)]
 #[command(name = "craftpub", version, about)]
@@ -230,7 +245,7 @@ fn print_diagnostics(diags: &Diagnostics, format: CheckFormat) {
                 "warnings": diags.warning_count(),
                 "diagnostics": diags.sorted(),
             });
-            out!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            print_json(&json);
         }
         CheckFormat::Github => {
             // https://docs.github.com/actions/reference/workflow-commands-for-github-actions
@@ -357,7 +372,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Status { root, lang, version, terms, format } => {
-            let Some((project, _)) = load_checked(&root) else { return ExitCode::from(1) };
+            let Some((project, theme)) = load_checked(&root) else { return ExitCode::from(1) };
             if let Some(l) = &lang
                 && project.translation(l).is_none()
             {
@@ -373,12 +388,16 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             if terms {
-                print_term_review(&root, &project, lang.as_deref(), version.as_deref(), format);
-                return ExitCode::SUCCESS;
+                return print_term_review(&root, &project, lang.as_deref(), version.as_deref(), format);
             }
-            let report = craftpub::status::report(&root, &project, lang.as_deref(), version.as_deref());
+            let report =
+                craftpub::status::report(&project, theme.english_strings(), lang.as_deref(), version.as_deref());
             match format {
-                Format::Json => out!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Json => {
+                    if !print_json(&report) {
+                        return ExitCode::from(1);
+                    }
+                }
                 Format::Text => {
                     let colour = std::io::stdout().is_terminal();
                     for e in &report {
@@ -466,16 +485,19 @@ fn main() -> ExitCode {
             let d = diff::compare_in(&project, a, b, &shown);
             let (lineages, lineage_index) = diff::lineages(&project);
             match format {
-                Format::Json => out!(
-                    "{}",
-                    String::from_utf8_lossy(&craftpub::api::diff_json(
-                        &project,
-                        &craftpub::api::edition::History { lineages: &lineages, index: &lineage_index },
-                        &localizer,
-                        &d,
-                        lang.as_deref().unwrap_or(&project.standard.source_language)
-                    ))
-                ),
+                Format::Json => match craftpub::api::diff_json(
+                    &project,
+                    &craftpub::api::edition::History { lineages: &lineages, index: &lineage_index },
+                    &localizer,
+                    &d,
+                    lang.as_deref().unwrap_or(&project.standard.source_language),
+                ) {
+                    Ok(json) => out!("{}", String::from_utf8_lossy(&json)),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(1);
+                    }
+                },
                 Format::Text => {
                     use std::io::Write as _;
                     let _ =
@@ -571,8 +593,7 @@ fn main() -> ExitCode {
                     }
                 };
             }
-            let english = std::fs::read_to_string(root.join("theme/strings.toml")).unwrap_or_default();
-            match craftpub::scaffold::scaffold(&root, &project, &english, &lang, &version, &new) {
+            match craftpub::scaffold::scaffold(&root, &project, theme.english_source(), &lang, &version, &new) {
                 Ok(report) => {
                     for f in &report.created {
                         eprintln!("created  {}", f.display());
@@ -610,7 +631,11 @@ fn cycle_result<T: serde::Serialize>(
     match result {
         Ok(report) => {
             match format {
-                Format::Json => out!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Json => {
+                    if !print_json(&report) {
+                        return ExitCode::from(1);
+                    }
+                }
                 Format::Text => text(&report),
             }
             ExitCode::SUCCESS
@@ -742,7 +767,7 @@ fn print_term_review(
     lang: Option<&str>,
     version: Option<&str>,
     format: Format,
-) {
+) -> ExitCode {
     let mut reports = Vec::new();
     for t in project.translations.iter().filter(|t| lang.is_none_or(|l| l == t.language.code)) {
         for v in project.versions.iter().filter(|v| version.is_none_or(|id| id == v.id)) {
@@ -750,7 +775,11 @@ fn print_term_review(
         }
     }
     match format {
-        Format::Json => out!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default()),
+        Format::Json => {
+            if !print_json(&reports) {
+                return ExitCode::from(1);
+            }
+        }
         Format::Text => {
             for r in &reports {
                 out!(
@@ -783,4 +812,5 @@ fn print_term_review(
             }
         }
     }
+    ExitCode::SUCCESS
 }

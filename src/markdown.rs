@@ -147,7 +147,9 @@ fn push_text_with_refs<'a>(text: String, resolve: &dyn Fn(&str) -> Option<String
     }
 }
 
-/// The plain text of Markdown: what a search index or a snippet needs.
+/// The plain text of Markdown, as search indexes, snippets and the JSON-LD
+/// descriptions all take it (one definition, so they never disagree): see
+/// [`push_plain`]; `[[ID]]` cross-references are written as `ID`.
 pub fn to_plain_text(text: &str) -> String {
     if let Some(plain) = PLAIN.with(|memo| memo.borrow().entries.get(text).cloned()) {
         return plain;
@@ -160,16 +162,50 @@ pub fn to_plain_text(text: &str) -> String {
 fn plain_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
-                out.push(' ')
-            }
-            _ => {}
-        }
+        push_plain(&mut out, &event);
     }
-    let collapsed: Vec<&str> = out.split_whitespace().collect();
-    collapsed.join(" ")
+    ids_as_text(&normalise_ws(&out))
+}
+
+/// Appends the plain text of one Markdown event to `out`: the text of every
+/// inline, and a space wherever a block, a list item, a table cell or a row
+/// ends (so that words of neighbouring cells never run together) and for
+/// raw HTML. Cross-references stay as written; [`ids_as_text`] turns them
+/// into their IDs once the text is whole (a parser may split `[[ID]]`).
+pub fn push_plain(out: &mut String, event: &Event) {
+    match event {
+        Event::Text(t) | Event::Code(t) => out.push_str(t),
+        Event::Html(_) | Event::InlineHtml(_) => out.push(' '),
+        Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
+        Event::End(
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::TableRow
+            | TagEnd::TableHead
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock,
+        ) => out.push(' '),
+        _ => {}
+    }
+}
+
+/// `text` with its `[[ID]]` cross-references written as `ID`.
+pub fn ids_as_text(text: &str) -> String {
+    let refs = cross_references(text);
+    if refs.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (id, offset) in refs {
+        out.push_str(&text[from..offset]);
+        out.push_str(id);
+        from = offset + id.len() + 4;
+    }
+    out.push_str(&text[from..]);
+    out
 }
 
 /// Collapses every run of whitespace to one space and trims the ends.

@@ -17,6 +17,9 @@ pub mod fingerprint;
 /// The whole project: the standard's metadata and every version.
 #[derive(Debug, Clone)]
 pub struct Project {
+    /// The folder the project was loaded from (the one holding `standard/`
+    /// and `translations/`); reports give file paths relative to it.
+    pub root: std::path::PathBuf,
     /// The standard's metadata, from `standard/standard.toml`.
     pub standard: StandardMeta,
     /// Every version, oldest first.
@@ -220,8 +223,8 @@ pub struct StandardMeta {
     pub notice: String,
     /// The absolute URL the site is published at, for the sitemap; may be empty.
     pub base_url: String,
-    /// Publish diffs between every pair of versions, not only consecutive ones
-    /// and each against the latest.
+    /// Publish diffs between every pair of versions, not only those of
+    /// [`crate::diff::published_pairs`]'s rule.
     pub all_diffs: bool,
 }
 
@@ -501,81 +504,126 @@ pub struct Section {
     pub line: usize,
 }
 
-/// Who a requirement applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// The artisanal and small-scale mineral producer.
-    Producer,
-    /// Buyers: aggregators, traders, processors.
-    Buyer,
-    /// CRAFT implementers.
-    Implementer,
-    /// Scheme operators.
-    SchemeOperator,
+/// Declares a closed vocabulary of metadata values: the enum, and one table
+/// of its values' source names (as written in sources and exports) from
+/// which parsing ([`Vocabulary::parse`]), [`Vocabulary::name`], serde and the
+/// JSON Schema all come, so a name is written once.
+macro_rules! vocabulary {
+    (
+        #[doc = $doc:literal]
+        pub enum $name:ident {
+            $( #[doc = $variant_doc:literal] $variant:ident = $text:literal, )+
+        }
+    ) => {
+        #[doc = $doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $( #[doc = $variant_doc] $variant, )+
+        }
+
+        impl Vocabulary for $name {
+            const VALUES: &'static [(&'static str, Self)] = &[$( ($text, $name::$variant), )+];
+
+            fn name(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $text, )+
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.name())
+            }
+        }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "description": $doc.trim(),
+                    "oneOf": [ $( { "type": "string", "const": $text, "description": $variant_doc.trim() }, )+ ]
+                })
+            }
+        }
+    };
 }
 
-/// Whether a requirement must or should be met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Must be met.
-    Obligation,
-    /// Should be met.
-    Recommendation,
+vocabulary! {
+    /// Who a requirement applies to.
+    pub enum Role {
+        /// The artisanal and small-scale mineral producer.
+        Producer = "producer",
+        /// Buyers: aggregators, traders, processors.
+        Buyer = "buyer",
+        /// CRAFT implementers.
+        Implementer = "implementer",
+        /// Scheme operators.
+        SchemeOperator = "scheme-operator",
+    }
 }
 
-/// When a requirement must be met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
-pub enum Timeframe {
-    /// From the start.
-    #[serde(rename = "immediately")]
-    Immediately,
-    /// Within 12 months.
-    #[serde(rename = "12-months")]
-    Months12,
-    /// Within 24 months.
-    #[serde(rename = "24-months")]
-    Months24,
-    /// Within 36 months.
-    #[serde(rename = "36-months")]
-    Months36,
+vocabulary! {
+    /// Whether a requirement must or should be met.
+    pub enum Level {
+        /// Must be met.
+        Obligation = "obligation",
+        /// Should be met.
+        Recommendation = "recommendation",
+    }
 }
 
-/// An OECD Annex II risk a requirement addresses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum OecdRisk {
-    /// Torture, forced labour, worst forms of child labour, gross abuses.
-    SeriousAbuses,
-    /// Direct or indirect support to non-state armed groups.
-    ArmedGroups,
-    /// Public or private security forces.
-    SecurityForces,
-    /// Bribery and fraudulent misrepresentation of origin.
-    BriberyMisrepresentation,
-    /// Money laundering.
-    MoneyLaundering,
-    /// Payment of taxes, fees and royalties due to governments.
-    TaxesRoyalties,
+vocabulary! {
+    /// When a requirement must be met.
+    pub enum Timeframe {
+        /// From the start.
+        Immediately = "immediately",
+        /// Within 12 months.
+        Months12 = "12-months",
+        /// Within 24 months.
+        Months24 = "24-months",
+        /// Within 36 months.
+        Months36 = "36-months",
+    }
 }
 
-/// A commodity a requirement can be specific to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Commodity {
-    /// Gold.
-    Gold,
-    /// Tin, tantalum, tungsten.
-    #[serde(rename = "3t")]
-    ThreeT,
-    /// Cobalt.
-    Cobalt,
-    /// Gemstones.
-    Gemstones,
+vocabulary! {
+    /// An OECD Annex II risk a requirement addresses.
+    pub enum OecdRisk {
+        /// Torture, forced labour, worst forms of child labour, gross abuses.
+        SeriousAbuses = "serious-abuses",
+        /// Direct or indirect support to non-state armed groups.
+        ArmedGroups = "armed-groups",
+        /// Public or private security forces.
+        SecurityForces = "security-forces",
+        /// Bribery and fraudulent misrepresentation of origin.
+        BriberyMisrepresentation = "bribery-misrepresentation",
+        /// Money laundering.
+        MoneyLaundering = "money-laundering",
+        /// Payment of taxes, fees and royalties due to governments.
+        TaxesRoyalties = "taxes-royalties",
+    }
 }
 
-/// A closed vocabulary of metadata values, written in sources in kebab-case.
+vocabulary! {
+    /// A commodity a requirement can be specific to.
+    pub enum Commodity {
+        /// Gold.
+        Gold = "gold",
+        /// Tin, tantalum, tungsten.
+        ThreeT = "3t",
+        /// Cobalt.
+        Cobalt = "cobalt",
+        /// Gemstones.
+        Gemstones = "gemstones",
+    }
+}
+
+/// A closed vocabulary of metadata values, written in sources in kebab-case
+/// (declared with `vocabulary!`, which gives each its one table of names).
 pub trait Vocabulary: Sized + Copy + 'static {
     /// Every value with its source name.
     const VALUES: &'static [(&'static str, Self)];
@@ -586,60 +634,12 @@ pub trait Vocabulary: Sized + Copy + 'static {
     }
 
     /// The source name.
-    fn name(self) -> &'static str
-    where
-        Self: PartialEq,
-    {
-        Self::VALUES.iter().find(|(_, v)| *v == self).map(|(n, _)| *n).unwrap_or("")
-    }
+    fn name(self) -> &'static str;
 
     /// The allowed names, for error messages.
     fn allowed() -> String {
         Self::VALUES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
     }
-}
-
-impl Vocabulary for Role {
-    const VALUES: &'static [(&'static str, Self)] = &[
-        ("producer", Role::Producer),
-        ("buyer", Role::Buyer),
-        ("implementer", Role::Implementer),
-        ("scheme-operator", Role::SchemeOperator),
-    ];
-}
-
-impl Vocabulary for Level {
-    const VALUES: &'static [(&'static str, Self)] =
-        &[("obligation", Level::Obligation), ("recommendation", Level::Recommendation)];
-}
-
-impl Vocabulary for Timeframe {
-    const VALUES: &'static [(&'static str, Self)] = &[
-        ("immediately", Timeframe::Immediately),
-        ("12-months", Timeframe::Months12),
-        ("24-months", Timeframe::Months24),
-        ("36-months", Timeframe::Months36),
-    ];
-}
-
-impl Vocabulary for OecdRisk {
-    const VALUES: &'static [(&'static str, Self)] = &[
-        ("serious-abuses", OecdRisk::SeriousAbuses),
-        ("armed-groups", OecdRisk::ArmedGroups),
-        ("security-forces", OecdRisk::SecurityForces),
-        ("bribery-misrepresentation", OecdRisk::BriberyMisrepresentation),
-        ("money-laundering", OecdRisk::MoneyLaundering),
-        ("taxes-royalties", OecdRisk::TaxesRoyalties),
-    ];
-}
-
-impl Vocabulary for Commodity {
-    const VALUES: &'static [(&'static str, Self)] = &[
-        ("gold", Commodity::Gold),
-        ("3t", Commodity::ThreeT),
-        ("cobalt", Commodity::Cobalt),
-        ("gemstones", Commodity::Gemstones),
-    ];
 }
 
 /// A requirement's metadata.

@@ -104,55 +104,6 @@ pub struct Document {
     pub source_language: Option<String>,
 }
 
-/// Plain text of Markdown for search: the text of every inline, with a
-/// space wherever a block, a list item, a table cell or a row ends (so that
-/// words of neighbouring cells never run together), and `[[ID]]`
-/// cross-references written as `ID`.
-fn plain(markdown_text: &str) -> String {
-    let mut text = String::with_capacity(markdown_text.len());
-    for event in Parser::new_ext(markdown_text, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES) {
-        push_plain(&mut text, &event);
-    }
-    let text = markdown::normalise_ws(&text);
-    with_ids(&text)
-}
-
-fn push_plain(out: &mut String, event: &Event) {
-    match event {
-        Event::Text(t) | Event::Code(t) => out.push_str(t),
-        Event::Html(_) | Event::InlineHtml(_) => out.push(' '),
-        Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
-        Event::End(
-            TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::Item
-            | TagEnd::TableCell
-            | TagEnd::TableRow
-            | TagEnd::TableHead
-            | TagEnd::BlockQuote(_)
-            | TagEnd::CodeBlock,
-        ) => out.push(' '),
-        _ => {}
-    }
-}
-
-/// `text` with `[[ID]]` cross-references written as `ID`.
-fn with_ids(text: &str) -> String {
-    let refs = crate::markdown::cross_references(text);
-    if refs.is_empty() {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for (id, offset) in refs {
-        out.push_str(&text[from..offset]);
-        out.push_str(id);
-        from = offset + id.len() + 4;
-    }
-    out.push_str(&text[from..]);
-    out
-}
-
 /// The rows of the tables in `markdown_text` (first cell, the other cells),
 /// and its plain text outside them.
 fn table_rows(markdown_text: &str) -> (Vec<(String, String)>, String) {
@@ -171,21 +122,21 @@ fn table_rows(markdown_text: &str) -> (Vec<(String, String)>, String) {
             }
             Event::Start(Tag::TableCell) => cells.push(String::new()),
             Event::End(TagEnd::TableRow) => {
-                let mut texts = cells.drain(..).map(|c| with_ids(&markdown::normalise_ws(&c)));
+                let mut texts = cells.drain(..).map(|c| markdown::ids_as_text(&markdown::normalise_ws(&c)));
                 if let Some(first) = texts.next().filter(|f| !f.is_empty()) {
                     rows.push((first, texts.collect::<Vec<_>>().join(" ")));
                 }
             }
             _ if in_table && !in_head => {
                 if let Some(cell) = cells.last_mut() {
-                    push_plain(cell, &event);
+                    markdown::push_plain(cell, &event);
                 }
             }
             _ if in_table => {}
-            _ => push_plain(&mut outside, &event),
+            _ => markdown::push_plain(&mut outside, &event),
         }
     }
-    (rows, with_ids(&markdown::normalise_ws(&outside)))
+    (rows, markdown::ids_as_text(&markdown::normalise_ws(&outside)))
 }
 
 /// The rows of a glossary's tables in `markdown_text`, as plain text: the
@@ -273,7 +224,7 @@ fn chapter_docs(lang: &str, version: &str, chapter: &Chapter, shown: &Shown) -> 
             }
             Block::Prose { text, .. } => {
                 current.body.push(' ');
-                current.body.push_str(&plain(text));
+                current.body.push_str(&markdown::to_plain_text(text));
             }
             Block::Section(section) => {
                 finish(&mut current);
@@ -289,8 +240,8 @@ fn chapter_docs(lang: &str, version: &str, chapter: &Chapter, shown: &Shown) -> 
                 docs.append(&mut terms);
             }
             Block::Requirement(r) => {
-                let body = plain(&r.body);
-                let guidance = r.guidance.as_deref().map(plain).unwrap_or_default();
+                let body = markdown::to_plain_text(&r.body);
+                let guidance = r.guidance.as_deref().map(markdown::to_plain_text).unwrap_or_default();
                 let mut text = body.clone();
                 for more in [&guidance, &heading] {
                     if !more.is_empty() {
@@ -533,16 +484,16 @@ mod tests {
 
     #[test]
     fn cross_references_read_as_ids() {
-        assert_eq!(plain("See [[3.1.2]] and *this*."), "See 3.1.2 and this.");
+        assert_eq!(markdown::to_plain_text("See [[3.1.2]] and *this*."), "See 3.1.2 and this.");
     }
 
     #[test]
     fn table_cells_and_list_items_keep_their_words_apart() {
         assert_eq!(
-            plain("| AMP | The producer. |\n|---|---|\n| Retort | A device. |"),
+            markdown::to_plain_text("| AMP | The producer. |\n|---|---|\n| Retort | A device. |"),
             "AMP The producer. Retort A device."
         );
-        assert_eq!(plain("- one\n- two\n\nthree"), "one two three");
+        assert_eq!(markdown::to_plain_text("- one\n- two\n\nthree"), "one two three");
         let (rows, rest) = table_rows("Intro.\n\n| Term | Meaning |\n|---|---|\n| Retort | A closed *device*. |\n");
         assert_eq!(rows, [("Retort".to_owned(), "A closed device.".to_owned())]);
         assert_eq!(rest, "Intro.");

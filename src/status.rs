@@ -155,22 +155,22 @@ fn full_text(title: &str, body: &str, guidance: Option<&str>) -> String {
 }
 
 /// The status of every edition of every translation, optionally limited to
-/// one language and one version; sorted by language, then version.
+/// one language and one version; sorted by language, then version. Interface
+/// strings are counted against `english_strings` (the theme's
+/// `strings.toml`, [`crate::render::Theme::english_strings`]); file paths are
+/// relative to the project's root.
 pub fn report(
-    root: &std::path::Path,
     project: &Project,
+    english_strings: &toml::Table,
     lang: Option<&str>,
     version: Option<&str>,
 ) -> Vec<EditionStatus> {
     let mut out = Vec::new();
+    let root = project.root.as_path();
     let relative = |f: &std::path::Path| f.strip_prefix(root).unwrap_or(f).to_string_lossy().replace('\\', "/");
-    let english_strings = std::fs::read_to_string(root.join("theme/strings.toml"))
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .unwrap_or_default();
     for source in project.translations.iter().filter(|t| lang.is_none_or(|l| l == t.language.code)) {
         let localizer = Localizer::new(project, &source.language.code);
-        let strings = StringsStatus::of(&english_strings, &source.strings);
+        let strings = StringsStatus::of(english_strings, &source.strings);
         for v in project.versions.iter().filter(|v| version.is_none_or(|x| x == v.id)) {
             let reqs = localizer.requirements(v);
             let mut status = EditionStatus {

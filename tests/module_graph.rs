@@ -188,3 +188,41 @@ fn no_import_circle_between_top_level_modules() {
     // `model` is the bottom: it uses no other stage.
     assert!(graph["model"].is_empty(), "model must use no other module, uses {:?}", graph["model"]);
 }
+
+/// The modules the README's "Code layout" lists, in its order: the first
+/// word of each line of the section's first code block.
+fn readme_layout() -> Vec<String> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    let section = readme.split("\n## Code layout\n").nth(1).expect("the README has a \"Code layout\" section");
+    let block = section.split("```").nth(1).expect("the section lists the modules in a code block");
+    block.lines().filter_map(|l| l.split_whitespace().next()).map(str::to_owned).collect()
+}
+
+#[test]
+fn the_readme_lists_every_module_after_the_modules_it_uses() {
+    let graph = graph(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    let listed = readme_layout();
+    let listed_set: BTreeSet<&String> = listed.iter().collect();
+    let modules: BTreeSet<&String> = graph.keys().collect();
+    assert_eq!(listed_set, modules, "the README's Code layout must list each top-level module of src/ once");
+    assert_eq!(listed.len(), listed_set.len(), "a module is listed twice: {listed:?}");
+    let position = |m: &str| listed.iter().position(|l| l == m);
+    let mut wrong = Vec::new();
+    for (module, uses) in &graph {
+        for used in uses {
+            if position(used) > position(module) {
+                wrong.push(format!("{module} uses {used}, listed below it"));
+            }
+        }
+    }
+    let listing: Vec<String> = graph
+        .iter()
+        .map(|(m, refs)| format!("  {m} -> {}", refs.iter().cloned().collect::<Vec<_>>().join(", ")))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "the README says each module uses only those above it:\n{}\nthe module graph:\n{}",
+        wrong.join("\n"),
+        listing.join("\n")
+    );
+}

@@ -258,7 +258,7 @@ fn an_edit_rebuilds_and_reloads_a_broken_source_shows_its_errors_until_fixed() {
     assert!(body.contains("fix: use one of: obligation, recommendation"), "{body}");
     assert!(server.get("/nothing").2.contains("craftpub-overlay\""));
     assert!(
-        server.stderr().contains("standard/2.0/module-1.md:14: level: unknown value \"obligatory\""),
+        server.stderr_shows("standard/2.0/module-1.md:14: level: unknown value \"obligatory\""),
         "{}",
         server.stderr()
     );
@@ -346,7 +346,7 @@ fn ctrl_c_stops_cleanly_and_a_busy_port_is_a_clear_error() {
     let mut events = server.events();
     assert_eq!(server.interrupt(), Some(0), "{}", server.stderr());
     assert!(events.closed_within(WAIT), "the event stream is closed");
-    assert!(server.stderr().contains("stopped"), "{}", server.stderr());
+    assert!(server.stderr_shows("stopped"), "{}", server.stderr());
     assert!(TcpStream::connect_timeout(&server.addr, Duration::from_secs(2)).is_err());
 
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -207,19 +207,6 @@ fn context() -> Value {
     })
 }
 
-/// Plain text of Markdown, with `[[ID]]` cross-references written as `ID`.
-fn plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for (id, offset) in crate::markdown::cross_references(text) {
-        out.push_str(&text[from..offset]);
-        out.push_str(id);
-        from = offset + id.len() + 4;
-    }
-    out.push_str(&text[from..]);
-    markdown::to_plain_text(&out)
-}
-
 fn tags(meta: &RequirementMeta) -> Vec<String> {
     let mut tags = vec![format!("level:{}", meta.level.name()), format!("timeframe:{}", meta.timeframe.name())];
     tags.extend(meta.applies_to.iter().map(|r| format!("applies-to:{}", r.name())));
@@ -267,7 +254,7 @@ pub fn catalogue(project: &Project, links: &Links, version: &Version) -> Criteri
                     if !target.is_empty() {
                         target.push(' ');
                     }
-                    target.push_str(&plain(text));
+                    target.push_str(&markdown::to_plain_text(text));
                 }
                 Block::Section(s) => {
                     in_section = true;
@@ -279,7 +266,7 @@ pub fn catalogue(project: &Project, links: &Links, version: &Version) -> Criteri
                         uri(&urls::requirement(lang, &version.id, &chapter.slug, &r.id)),
                         &r.id,
                         &r.title,
-                        plain(&r.body),
+                        markdown::to_plain_text(&r.body),
                     );
                     c.tag = tags(&r.meta);
                     c.oecd_annex_ii = r

@@ -77,12 +77,34 @@ pub fn schema_url(name: &str) -> String {
     urls::relative(&location(name), &urls::schema(name))
 }
 
-/// Serialises an export as compact JSON with a final newline (a third
-/// smaller than indented JSON; browsers and `jq` indent it for reading).
-pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
+/// An export that could not be serialised (a value serde_json refuses, such
+/// as a map whose keys are not strings): a fault of craftpub, reported
+/// instead of writing an empty file.
+#[derive(Debug, thiserror::Error)]
+#[error("the export {path} could not be serialised: {source}")]
+pub struct ExportError {
+    /// The export's path in the site.
+    pub path: String,
+    /// serde_json's explanation.
+    #[source]
+    pub source: serde_json::Error,
+}
+
+/// Serialises the export at `path` as compact JSON with a final newline (a
+/// third smaller than indented JSON; browsers and `jq` indent it for
+/// reading).
+pub fn to_json<T: Serialize>(path: &str, value: &T) -> Result<Vec<u8>, ExportError> {
+    let mut bytes = serde_json::to_vec(value).map_err(|source| ExportError { path: path.to_owned(), source })?;
     bytes.push(b'\n');
-    bytes
+    Ok(bytes)
+}
+
+/// Inserts the export `value` at `path` into `files`, serialised by
+/// [`to_json`].
+fn insert_json<T: Serialize>(files: &mut SiteFiles, path: String, value: &T) -> Result<(), ExportError> {
+    let bytes = to_json(&path, value)?;
+    files.insert(path, bytes.into());
+    Ok(())
 }
 
 /// Links from an edition's home page to its data, relative to the site's
@@ -143,11 +165,12 @@ pub struct Exports<'a> {
 
 impl<'a> Exports<'a> {
     /// Prepares the exports of `project`, whose lineages
-    /// ([`crate::diff::lineages`]) are `history`.
-    pub fn new(project: &Project, history: History<'a>) -> Exports<'a> {
+    /// ([`crate::diff::lineages`]) are `history`; the translations' interface
+    /// strings are counted against `english_strings` (the theme's).
+    pub fn new(project: &Project, english_strings: &toml::Table, history: History<'a>) -> Exports<'a> {
         let links = Links::of(project);
         Exports {
-            statuses: status::statuses(project, &history),
+            statuses: status::statuses(project, english_strings, &history),
             history,
             links,
             steps: OnceLock::new(),
@@ -165,13 +188,14 @@ impl<'a> Exports<'a> {
         language: &Language,
         version: &Version,
         files: &mut SiteFiles,
-    ) {
+    ) -> Result<(), ExportError> {
         let export = edition::edition(project, &self.history, &self.links, localizer, language, version);
         files.insert(urls::edition_csv(&language.code, &version.id), csv::edition_csv(&export).into());
-        files.insert(urls::edition_json(&language.code, &version.id), to_json(&export).into());
+        insert_json(files, urls::edition_json(&language.code, &version.id), &export)?;
         if let Some(s) = self.statuses.get(&(language.code.clone(), version.id.clone())) {
-            files.insert(urls::status_json(&language.code, &version.id), to_json(s).into());
+            insert_json(files, urls::status_json(&language.code, &version.id), s)?;
         }
+        Ok(())
     }
 
     /// Adds the exports of `language` that span every version to `files`:
@@ -185,14 +209,14 @@ impl<'a> Exports<'a> {
         language: &Language,
         labels: vocabulary::Labels,
         files: &mut SiteFiles,
-    ) {
+    ) -> Result<(), ExportError> {
         let steps = self.steps.get_or_init(|| history::Steps::new(project, self.history.lineages));
         for lineage in self.history.lineages {
             let export = history::history(project, &self.links, steps, localizer, language, lineage);
-            files.insert(urls::history_json(&language.code, &lineage.name), to_json(&export).into());
+            insert_json(files, urls::history_json(&language.code, &lineage.name), &export)?;
         }
         let export = vocabulary::vocabulary(project, language, labels);
-        files.insert(urls::vocabulary_json(&language.code), to_json(&export).into());
+        insert_json(files, urls::vocabulary_json(&language.code), &export)
     }
 
     /// Notes the digest of every export among `files` (made for one
@@ -216,17 +240,17 @@ impl<'a> Exports<'a> {
         pairs: &[(String, String)],
         coverage: &BTreeMap<(String, String), Coverage>,
         files: &mut SiteFiles,
-    ) {
+    ) -> Result<(), ExportError> {
         let mut site = SiteFiles::new();
         for version in &project.versions {
             let catalogue = jsonld::catalogue(project, &self.links, version);
-            site.insert(urls::criteria_jsonld(&version.id), to_json(&catalogue).into());
+            insert_json(&mut site, urls::criteria_jsonld(&version.id), &catalogue)?;
             if let Some(export) = history::amendments(project, &self.links, pairs, version) {
-                site.insert(urls::amendments_json(&version.id), to_json(&export).into());
+                insert_json(&mut site, urls::amendments_json(&version.id), &export)?;
             }
         }
         for (name, schema) in schema::schemas(&self.links) {
-            site.insert(urls::schema(name), to_json(&schema).into());
+            insert_json(&mut site, urls::schema(name), &schema)?;
         }
         self.record(&site);
         let digests = self.digests.lock().unwrap_or_else(PoisonError::into_inner);
@@ -238,9 +262,10 @@ impl<'a> Exports<'a> {
         }
         let hash = format!("sha256:{:x}", h.finalize());
         drop(digests);
-        let index = index_json(project, &self.links, &self.history, coverage, pairs, hash);
+        let index = index_json(project, &self.links, &self.history, coverage, pairs, hash)?;
         files.extend(site);
         files.insert(urls::API_INDEX.into(), index.into());
+        Ok(())
     }
 }
 
@@ -440,7 +465,7 @@ pub fn index_json(
     coverage: &BTreeMap<(String, String), Coverage>,
     pairs: &[(String, String)],
     hash: String,
-) -> Vec<u8> {
+) -> Result<Vec<u8>, ExportError> {
     let lang = project.standard.source_language.as_str();
     let latest = project.latest().map(|v| v.id.as_str());
     let languages = project.languages();
@@ -531,7 +556,7 @@ pub fn index_json(
         schemas: schema::NAMES.iter().map(|&n| (n, Href(href(&urls::schema(n))))).collect(),
         documentation: href(urls::DEVELOPERS),
     };
-    to_json(&index)
+    to_json(urls::API_INDEX, &index)
 }
 
 /// A diff as data: `api/<lang>/diff/<from>-<to>.json`.
@@ -627,7 +652,7 @@ pub fn diff_json(
     localizer: &Localizer,
     d: &crate::diff::VersionDiff,
     lang: &str,
-) -> Vec<u8> {
+) -> Result<Vec<u8>, ExportError> {
     let links = Links::of(project);
     let file = urls::diff_json(lang, &d.from, &d.to);
     let source = project.standard.source_language.as_str();
@@ -691,7 +716,7 @@ pub fn diff_json(
             })
             .collect(),
     };
-    to_json(&export)
+    to_json(&file, &export)
 }
 
 /// Requirement `id` of version `v`, with its chapter.

@@ -91,20 +91,12 @@ pub struct ChapterStatusExport {
     pub translation_status: TranslationStatus,
 }
 
-/// The root folder of a project, from where its first version was loaded
-/// (`<root>/standard/<version>`); file paths in the report are relative to it.
-fn root(project: &Project) -> std::path::PathBuf {
-    project
-        .versions
-        .first()
-        .and_then(|v| v.dir.parent())
-        .and_then(|standard| standard.parent())
-        .map(|p| p.to_path_buf())
-        .unwrap_or_default()
-}
-
 /// The status export of every edition, keyed by (language, version).
-pub fn statuses(project: &Project, history: &History) -> BTreeMap<(String, String), StatusExport> {
+pub fn statuses(
+    project: &Project,
+    english_strings: &toml::Table,
+    history: &History,
+) -> BTreeMap<(String, String), StatusExport> {
     let links = Links::of(project);
     let source = &project.standard.source_language;
     let mut out = BTreeMap::new();
@@ -122,7 +114,7 @@ pub fn statuses(project: &Project, history: &History) -> BTreeMap<(String, Strin
         };
         out.insert((source.clone(), v.id.clone()), export(project, &links, history, status));
     }
-    for status in crate::status::report(&root(project), project, None, None) {
+    for status in crate::status::report(project, english_strings, None, None) {
         out.insert((status.lang.clone(), status.version.clone()), export(project, &links, history, status));
     }
     out

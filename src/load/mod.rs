@@ -6,7 +6,7 @@
 //! line endings before it is parsed.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -206,7 +206,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
     }
     versions.sort_by(|a: &Version, b: &Version| (&a.date, version_key(&a.id)).cmp(&(&b.date, version_key(&b.id))));
     let translations = load_translations(root, &standard.source_language, diags);
-    Project { standard, versions, translations, lookup: Default::default() }
+    Project { root: root.to_path_buf(), standard, versions, translations, lookup: Default::default() }
 }
 
 /// Whether a file name is an editor's temporary, backup, swap or lock file,
@@ -936,17 +936,4 @@ fn interpret_requirement(
         body_line: raw.body_line,
         guidance_line: raw.guidance_line,
     })
-}
-
-/// The files of a folder tree below `dir`, sorted, relative to `dir`.
-pub fn files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
-        .collect();
-    out.sort();
-    out
 }

@@ -216,7 +216,7 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
     ctx.insert("language_links", &lc.language_links(&|l| urls::diff_page(l, &from.id, &to.id)));
     files.insert(page.clone(), lc.render("diff.html", &page, &ctx)?);
     let history = crate::api::edition::History { lineages: &lc.site.lineages, index: &lc.site.lineage_index };
-    let json = crate::api::diff_json(lc.project, &history, &lc.localizer, &d, code);
+    let json = crate::api::diff_json(lc.project, &history, &lc.localizer, &d, code)?;
     files.insert(urls::diff_json(code, &from.id, &to.id), json.into());
     Ok(())
 }

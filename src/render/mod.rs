@@ -35,6 +35,9 @@ pub enum RenderError {
     /// An edition's download could not be made.
     #[error(transparent)]
     Download(#[from] offline::DownloadError),
+    /// An export could not be serialised.
+    #[error(transparent)]
+    Export(#[from] crate::api::ExportError),
     /// Tera failed to render a template.
     #[error("template {template} failed for {page}: {message}")]
     Template {
@@ -52,6 +55,7 @@ pub struct Theme {
     tera: Tera,
     strings: Value,
     english: toml::Table,
+    english_source: String,
     statics: Vec<(String, Vec<u8>)>,
 }
 
@@ -89,10 +93,21 @@ impl Theme {
             return None;
         }
         let strings_file = dir.join("strings.toml");
-        let strings: toml::Table = read_source(&strings_file, diags)
-            .and_then(|t| parse_toml(&t, &strings_file, 1, "interface strings", diags))?;
+        let english_source = read_source(&strings_file, diags)?;
+        let strings: toml::Table = parse_toml(&english_source, &strings_file, 1, "interface strings", diags)?;
         let english = strings.clone();
-        let strings = serde_json::to_value(strings).ok()?;
+        let strings = match serde_json::to_value(strings) {
+            Ok(value) => value,
+            Err(e) => {
+                diags.error(
+                    &strings_file,
+                    0,
+                    format!("the interface strings cannot be passed to the templates: {e}"),
+                    "give every string a text value (dates and other TOML types are not strings)",
+                );
+                return None;
+            }
+        };
 
         let static_dir = dir.join("static");
         let mut statics = Vec::new();
@@ -103,7 +118,7 @@ impl Theme {
                 Err(e) => diags.error(&path, 0, format!("cannot read: {e}"), "check the file's permissions"),
             }
         }
-        Some(Theme { tera, strings, english, statics })
+        Some(Theme { tera, strings, english, english_source, statics })
     }
 
     /// The theme's static files, at their site paths (`assets/...`).
@@ -114,6 +129,12 @@ impl Theme {
     /// The English interface strings, as theme/strings.toml gives them.
     pub fn english_strings(&self) -> &toml::Table {
         &self.english
+    }
+
+    /// The text of theme/strings.toml as read (with its comments and order),
+    /// from which `craftpub translate` writes a new language's strings.
+    pub fn english_source(&self) -> &str {
+        &self.english_source
     }
 
     fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<Bytes, RenderError> {

@@ -196,12 +196,6 @@ impl Vendor {
         Ok(Vendor { files })
     }
 
-    /// Adds to `site` the scripts that its search indexes need (and the
-    /// packages' licences), nothing more.
-    pub fn add_needed(&self, site: &mut SiteFiles) {
-        self.add_for(&super::languages_in(site.iter()), site);
-    }
-
     /// Adds to `site` the scripts that search indexes of `languages` need
     /// (and the packages' licences), for a site whose indexes are elsewhere;
     /// and replaces the theme's `assets/search.js` by its [`compact`] form.

@@ -337,7 +337,7 @@ impl LanguageRun<'_> {
                         &self.lc.language,
                         version,
                         &mut files,
-                    );
+                    )?;
                     Ok(Output::files(files))
                 }
                 PartKind::Download => match &self.download_assets {
@@ -402,7 +402,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
     let keys = extras.cache.map(|c| c.keys(project, &[&index.facts()]));
     let statics = theme.static_files();
     let keep = Keep { developers: render::developers::Examples::new(&index.pairs, project, &languages) };
-    let exports = api::Exports::new(project, index.history());
+    let exports = api::Exports::new(project, theme.english_strings(), index.history());
 
     let rendered: Vec<Result<Made, E>> = languages
         .par_iter()
@@ -462,7 +462,7 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             }
             PartKind::SiteExports => {
                 let mut out = SiteFiles::new();
-                exports.add_site(project, &index.pairs, &made.coverage, &mut out);
+                exports.add_site(project, &index.pairs, &made.coverage, &mut out).map_err(RenderError::from)?;
                 out
             }
             PartKind::Developers => {
@@ -524,7 +524,7 @@ fn render_language(run: &LanguageRun, statics: &SiteFiles) -> Result<LanguageOut
                                         &lc.language,
                                         &|table: &str, key: &str| lc.label(table, key),
                                         &mut files,
-                                    );
+                                    )?;
                                     Ok(Output::files(files))
                                 }
                                 PartKind::Termbase => {

@@ -50,21 +50,32 @@ export function check(ok, what) {
   if (ok) { passes++; console.log(`ok - ${what}`); } else { failures++; console.log(`FAIL - ${what}`); }
 }
 
-/** Runs `body(browser, site)` against the site in `dir`, then exits 0 or 1. */
+/** Records an exception that ended a script's checks early as a failure. */
+export function fail(e) {
+  failures++;
+  console.log(`FAIL - ${e.stack || e}`);
+}
+
+/** Prints the tally and exits 0, or 1 when a check failed or none ran. */
+export function finish() {
+  console.log(`${passes} checks passed, ${failures} failed`);
+  if (passes === 0 && failures === 0) console.log('FAIL - the script ran no check');
+  process.exit(failures || passes === 0 ? 1 : 0);
+}
+
+/** Runs `body(browser, site)` against the site in `dir`, then [`finish`]es. */
 export async function run(dir, body) {
   const site = await serve(dir);
   const browser = await launch();
   try {
     await body(browser, site);
   } catch (e) {
-    failures++;
-    console.log(`FAIL - ${e.stack || e}`);
+    fail(e);
   } finally {
     await browser.close();
     site.close();
   }
-  console.log(`${passes} checks passed, ${failures} failed`);
-  process.exit(failures ? 1 : 0);
+  finish();
 }
 
 /** Fails the run when a page makes a request to another host. */

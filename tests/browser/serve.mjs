@@ -6,19 +6,13 @@
 // Usage: node serve.mjs URL ROOT   (a running `craftpub serve --root ROOT`)
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch } from './lib.mjs';
+import { check, fail, finish, launch } from './lib.mjs';
 
 const [url, root] = process.argv.slice(2);
 const source = path.join(root, 'standard/2.0/module-1.md');
 
 // Never hang CI: give up after two minutes.
 setTimeout(() => { console.log('FAIL - timed out'); process.exit(1); }, 120000).unref();
-
-let passes = 0;
-let failures = 0;
-function check(ok, what) {
-  if (ok) { passes++; console.log(`ok - ${what}`); } else { failures++; console.log(`FAIL - ${what}`); }
-}
 
 function edit(from, to) {
   const text = fs.readFileSync(source, 'utf8');
@@ -100,10 +94,8 @@ try {
   check(await alone.evaluate(() => window.__notReloaded === undefined), 'a page without SharedWorker reloads by itself too');
   check(errors.length === 0, `no script errors (${errors.join('; ')})`);
 } catch (e) {
-  failures++;
-  console.log(`FAIL - ${e.stack || e}`);
+  fail(e);
 } finally {
   await browser.close();
 }
-console.log(`${passes} checks passed, ${failures} failed`);
-process.exit(failures ? 1 : 0);
+finish();

@@ -85,6 +85,20 @@ impl Serve {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Whether the server prints `text` on stderr within [`WAIT`] (it
+    /// sends an event to the pages before it prints, and a thread reads its
+    /// stderr: a busy machine can take a while).
+    pub fn stderr_shows(&self, text: &str) -> bool {
+        let until = std::time::Instant::now() + WAIT;
+        while std::time::Instant::now() < until {
+            if self.stderr().contains(text) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        self.stderr().contains(text)
+    }
+
     /// Sends a raw request; returns (status, headers in lower case, body).
     pub fn raw(&self, request: &[u8]) -> (u16, String, Vec<u8>) {
         let mut s = TcpStream::connect_timeout(&self.addr, WAIT).unwrap();
