@@ -29,6 +29,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod status;
+pub mod termbase;
 pub mod urls;
 pub mod write;
 

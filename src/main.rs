@@ -83,6 +83,11 @@ enum Command {
         /// Only this version.
         #[arg(long)]
         version: Option<String>,
+        /// Instead of the coverage, review the glossary terms: list the current
+        /// translated requirements whose English uses a glossary term but whose
+        /// translation has none of the language's forms of it (a hint, not an error).
+        #[arg(long)]
+        terms: bool,
         /// Text for people, JSON for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -378,7 +383,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Status { root, lang, version, format } => {
+        Command::Status { root, lang, version, terms, format } => {
             let Some((project, theme)) = load_checked(&root) else { return ExitCode::from(1) };
             if let Some(l) = &lang
                 && project.translation(l).is_none()
@@ -393,6 +398,9 @@ fn main() -> ExitCode {
             {
                 eprintln!("error: there is no version \"{v}\" in standard/");
                 return ExitCode::from(2);
+            }
+            if terms {
+                return print_term_review(&root, &project, lang.as_deref(), version.as_deref(), format);
             }
             let report =
                 craftpub::status::report(&project, theme.english_strings(), lang.as_deref(), version.as_deref());
@@ -761,4 +769,60 @@ fn diff_text(d: &diff::VersionDiff, colour: bool) -> String {
         }
     }
     out
+}
+
+/// `craftpub status --terms`: the glossary review of every edition asked for
+/// (every translation and version by default), as text or JSON.
+fn print_term_review(
+    root: &std::path::Path,
+    project: &craftpub::model::Project,
+    lang: Option<&str>,
+    version: Option<&str>,
+    format: Format,
+) -> ExitCode {
+    let mut reports = Vec::new();
+    for t in project.translations.iter().filter(|t| lang.is_none_or(|l| l == t.language.code)) {
+        for v in project.versions.iter().filter(|v| version.is_none_or(|id| id == v.id)) {
+            reports.extend(craftpub::termbase::hints(project, &t.language.code, v, root));
+        }
+    }
+    match format {
+        Format::Json => {
+            if !print_json(&reports) {
+                return ExitCode::from(1);
+            }
+        }
+        Format::Text => {
+            for r in &reports {
+                out!(
+                    "{} {}: {} glossary terms, {} paired in translations/{}/terms.toml; {} current requirements checked, {} hint(s)",
+                    r.lang,
+                    r.version,
+                    r.terms,
+                    r.paired,
+                    r.lang,
+                    r.checked,
+                    r.hints.len()
+                );
+                for h in &r.hints {
+                    out!(
+                        "  hint {} {} ({}:{}): the English uses \"{}\", the translation none of: {}",
+                        h.id,
+                        h.title,
+                        h.file,
+                        h.line,
+                        h.term,
+                        h.forms.join(", ")
+                    );
+                }
+                if !r.unpaired.is_empty() {
+                    out!("  not paired in terms.toml: {}", r.unpaired.join(", "));
+                }
+                if !r.unknown.is_empty() {
+                    out!("  in terms.toml but a term of no version's glossary: {}", r.unknown.join(", "));
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -787,6 +787,9 @@ pub struct LanguageSource {
     pub versions: BTreeMap<String, BTreeMap<String, TranslatedChapter>>,
     /// The language's folder.
     pub dir: PathBuf,
+    /// The termbase's pairing (`terms.toml`): each English glossary term,
+    /// the language's term(s) for it, the preferred one first.
+    pub terms: BTreeMap<String, Vec<String>>,
 }
 
 /// A translated chapter file: `translations/<lang>/<version>/<slug>.md`.

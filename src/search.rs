@@ -46,7 +46,7 @@ use crate::model::{Block, Chapter, ChapterKind, Version};
 use crate::urls;
 
 pub use lunr_index::{FIELD_COUNT, FIELDS, Field, LUNR_VERSION};
-pub use pipeline::{ELISION, FOLD, Pipeline, SearchLanguage, UNICODE_TRIMMER, tokenize, unaccent};
+pub use pipeline::{ELISION, FOLD, Pipeline, SearchLanguage, UNICODE_TRIMMER, is_unicode_word, tokenize, unaccent};
 pub use vendor::{Vendor, VendorError, scripts};
 
 /// The stop words of a language's pipeline (none for [`SearchLanguage::Unstemmed`]).
@@ -137,6 +137,13 @@ fn table_rows(markdown_text: &str) -> (Vec<(String, String)>, String) {
         }
     }
     (rows, markdown::ids_as_text(&markdown::normalise_ws(&outside)))
+}
+
+/// The rows of a glossary's tables in `markdown_text`, as plain text: the
+/// term (the first cell) and its meaning (the other cells). The glossary's
+/// search documents and the termbase ([`crate::termbase`]) read it so.
+pub fn glossary_rows(markdown_text: &str) -> Vec<(String, String)> {
+    table_rows(markdown_text).0
 }
 
 /// The first `max` characters of `text`, cut at a word boundary.

@@ -125,6 +125,16 @@ pub fn vocabulary_json(lang: &str) -> String {
     format!("api/{lang}/vocabulary.json")
 }
 
+/// A language's termbase (the current version's glossary with its terms) as TBX.
+pub fn termbase_tbx(lang: &str) -> String {
+    format!("api/{lang}/glossary.tbx")
+}
+
+/// A language's termbase as CSV, the glossary form Weblate and Crowdin import.
+pub fn termbase_csv(lang: &str) -> String {
+    format!("api/{lang}/glossary.csv")
+}
+
 /// The requirements of an edition as CSV, for spreadsheets.
 pub fn edition_csv(lang: &str, version: &str) -> String {
     format!("api/{lang}/{version}/requirements.csv")

@@ -196,6 +196,10 @@ fn check_exports(out: &Path, base_url: &str) -> Counts {
     for l in index["languages"].as_array().unwrap() {
         link(&l["vocabulary"]);
         link(&l["feed"]);
+        if !l["termbase"].is_null() {
+            link(&l["termbase"]["tbx"]);
+            link(&l["termbase"]["csv"]);
+        }
     }
     for e in index["editions"].as_array().unwrap() {
         for key in ["html", "json", "csv", "search", "status_json", "print"] {
@@ -589,8 +593,10 @@ fn index_has_the_layout_of_the_design() {
     assert!(keys(&index["versions"][0]).is_superset(&set(&["id", "date", "status", "latest", "previous"])));
     assert_eq!(
         keys(&index["languages"][1]),
-        set(&["code", "name", "native_name", "dir", "search", "vocabulary", "feed"])
+        set(&["code", "name", "native_name", "dir", "search", "vocabulary", "feed", "termbase"])
     );
+    // A translation's termbase is listed with its figures; the source language has none.
+    assert_eq!(index["languages"][0]["termbase"], Value::Null);
     assert_eq!(
         keys(&index["editions"][0]),
         set(&["version", "lang", "html", "json", "csv", "search", "status_json", "print", "download", "coverage"])

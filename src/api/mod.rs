@@ -22,6 +22,7 @@
 //! | `api/<lang>/<version>/status.json` | translation status ([`status::StatusExport`]) |
 //! | `api/<lang>/history/<lineage>.json` | a requirement in every version ([`history::HistoryExport`]) |
 //! | `api/<lang>/vocabulary.json` | the labels of every code in a language ([`vocabulary::VocabularyExport`]) |
+//! | `api/<lang>/glossary.tbx`, `glossary.csv` | a translation's termbase: the current glossary with its terms (made by the `termbase` stage) |
 //! | `api/<lang>/diff/<from>-<to>.json` | a diff ([`DiffExport`]) |
 //! | `api/<version>/amendments.json` | a version's amendment history ([`history::AmendmentsExport`]) |
 //! | `api/<version>/criteria.jsonld` | the criteria catalogue ([`jsonld::CriteriaCatalogue`]) |
@@ -405,6 +406,22 @@ pub struct LanguageEntry {
     /// The language's Atom feed of versions and amendments.
     #[schemars(extend("format" = "uri-reference"))]
     pub feed: String,
+    /// A translation's termbase, for CAT tools; null for the source language.
+    pub termbase: Option<TermbaseEntry>,
+}
+
+/// A translation's termbase in the index: the glossary of the current
+/// version, each English term with its definition and the language's terms.
+#[derive(Serialize, JsonSchema)]
+pub struct TermbaseEntry {
+    /// The version whose glossary it is (the current one).
+    pub version: String,
+    /// The termbase as TBX-Basic (`martif`), as CAT tools import it.
+    #[schemars(extend("format" = "uri-reference"))]
+    pub tbx: String,
+    /// The termbase as CSV (`source,target,developer_comments`).
+    #[schemars(extend("format" = "uri-reference"))]
+    pub csv: String,
 }
 
 /// An edition in the index.
@@ -528,6 +545,12 @@ pub fn index_json(
                 search: l.search.clone(),
                 vocabulary: href(&urls::vocabulary_json(&l.code)),
                 feed: href(&urls::feed(&l.code)),
+                // As the termbase part makes them: for a translation, when a version is current.
+                termbase: latest.filter(|_| l.code != lang).map(|version| TermbaseEntry {
+                    version: version.to_owned(),
+                    tbx: href(&urls::termbase_tbx(&l.code)),
+                    csv: href(&urls::termbase_csv(&l.code)),
+                }),
             })
             .collect(),
         schemas: schema::NAMES.iter().map(|&n| (n, Href(href(&urls::schema(n))))).collect(),

@@ -292,16 +292,66 @@ fn load_language(dir: &Path, source_language: &str, diags: &mut Diagnostics) -> 
                 continue;
             }
             versions.insert(version, chapters);
-        } else if name != "language.toml" && name != "strings.toml" && name != "strings.po" {
+        } else if !["language.toml", "strings.toml", "strings.po", TERMS_FILE].contains(&name.as_str()) {
             diags.warning(
                 entry.path(),
                 0,
                 "this file is not part of the translation and is ignored",
-                "translations/<lang>/ holds language.toml, strings.toml and one folder per version",
+                "translations/<lang>/ holds language.toml, strings.toml, terms.toml and one folder per version",
             );
         }
     }
-    Some(LanguageSource { language, strings, strings_file, versions, dir: dir.to_path_buf() })
+    let terms = load_terms(&dir.join(TERMS_FILE), diags);
+    Some(LanguageSource { language, strings, strings_file, versions, dir: dir.to_path_buf(), terms })
+}
+
+/// The file that pairs the English glossary terms with a language's terms.
+pub const TERMS_FILE: &str = "terms.toml";
+
+/// Reads `terms.toml` (absent: no pairs): `"English term" = "term"` or
+/// `= ["term", "other form"]`, the preferred form first. A value that is
+/// not a non-empty string or list of them is an error naming its line.
+fn load_terms(file: &Path, diags: &mut Diagnostics) -> BTreeMap<String, Vec<String>> {
+    let mut terms = BTreeMap::new();
+    if !file.is_file() {
+        return terms;
+    }
+    let Some(text) = read_source(file, diags) else { return terms };
+    let Some(table) = parse_toml::<toml::Table>(&text, file, 1, "glossary term pairs", diags) else {
+        return terms;
+    };
+    for (english, value) in &table {
+        let forms: Option<Vec<String>> = match value {
+            toml::Value::String(s) => Some(vec![s.trim().to_owned()]),
+            toml::Value::Array(items) => {
+                items.iter().map(|v| v.as_str().map(|s| s.trim().to_owned())).collect::<Option<Vec<_>>>()
+            }
+            _ => None,
+        };
+        match forms.filter(|f| !f.is_empty() && f.iter().all(|s| !s.is_empty())) {
+            Some(forms) => {
+                terms.insert(english.trim().to_owned(), forms);
+            }
+            None => diags.error(
+                file,
+                key_line(&text, english),
+                format!("the term pair \"{english}\" has no term in this language"),
+                format!("write \"{english}\" = \"the term\" (or a list of forms, the preferred one first)"),
+            ),
+        }
+    }
+    terms
+}
+
+/// The line of `key`'s first appearance as a key in the TOML `text` (1 when not found).
+fn key_line(text: &str, key: &str) -> usize {
+    let quoted = format!("\"{key}\"");
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(&quoted) || (l.starts_with(key) && l[key.len()..].trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
 }
 
 fn load_translated_version(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, TranslatedChapter> {

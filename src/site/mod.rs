@@ -81,6 +81,9 @@ pub enum PartKind {
     /// A language's exports that span every version: one history per
     /// requirement lineage, the vocabulary's labels.
     LanguageExports,
+    /// A language's termbase: the current glossary with the language's
+    /// terms, as TBX and CSV (see [`crate::termbase`]).
+    Termbase,
     /// A language's Atom feed.
     Feed,
     /// A language's `latest/` redirects.
@@ -178,6 +181,7 @@ pub const PARTS: &[Part] = &[
         sources: Sources::Standard,
         after: &[],
     },
+    Part { kind: PartKind::Termbase, name: "termbase", scope: Scope::Language, sources: Sources::Standard, after: &[] },
     Part { kind: PartKind::Feed, name: "feed", scope: Scope::Language, sources: Sources::Always, after: &[] },
     Part { kind: PartKind::Redirects, name: "redirects", scope: Scope::Language, sources: Sources::Always, after: &[] },
     Part { kind: PartKind::FrontPages, name: "front pages", scope: Scope::Site, sources: Sources::Always, after: &[] },
@@ -218,6 +222,7 @@ pub const PARTS: &[Part] = &[
             PartKind::Diff,
             PartKind::Histories,
             PartKind::LanguageExports,
+            PartKind::Termbase,
             PartKind::Feed,
             PartKind::Redirects,
             PartKind::FrontPages,
@@ -532,6 +537,9 @@ fn render_language(run: &LanguageRun, statics: &SiteFiles) -> Result<LanguageOut
                                     )?;
                                     Ok(Output::files(files))
                                 }
+                                PartKind::Termbase => {
+                                    Ok(Output::files(crate::termbase::files(project, &lc.localizer, &lc.language)))
+                                }
                                 PartKind::Feed => Ok(Output::files(render::feed(lc))),
                                 PartKind::Redirects => render::redirects(lc).map(Output::files),
                                 other => unreachable!("{other:?} is not a language part"),
@@ -578,6 +586,7 @@ mod tests {
         PartKind::Diff,
         PartKind::Histories,
         PartKind::LanguageExports,
+        PartKind::Termbase,
         PartKind::Feed,
         PartKind::Redirects,
         PartKind::FrontPages,

@@ -96,8 +96,10 @@ while queue:
         continue
     counts["files"] += 1
     if url.endswith(".csv"):
-        for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig"))):
-            check(url, row["url"], "csv_urls")
+        # An edition's requirements link their pages; a termbase (glossary.csv) has no links.
+        if url.endswith("/requirements.csv"):
+            for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig"))):
+                check(url, row["url"], "csv_urls")
         continue
     if url.endswith(".xml"):
         for link in ET.fromstring(body).iter("{http://www.w3.org/2005/Atom}link"):
