@@ -47,12 +47,24 @@ impl ChangeKind {
     }
 }
 
+/// What a word operation does to the text: serialised (in the diff JSON)
+/// as `equal`, `insert` or `delete`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    /// Text in both versions.
+    Equal,
+    /// Text only in the later version.
+    Insert,
+    /// Text only in the earlier version.
+    Delete,
+}
+
 /// One operation of a word diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WordOp {
     /// `equal`, `insert` or `delete`.
-    #[schemars(extend("enum" = ["equal", "insert", "delete"]))]
-    pub op: &'static str,
+    pub op: Op,
     /// The text, Markdown source.
     pub text: String,
 }
@@ -219,7 +231,7 @@ pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
     let new_keys: Vec<&str> = new_tokens.iter().map(key).collect();
     let diff = TextDiff::configure().algorithm(Algorithm::Patience).diff_slices(&old_keys, &new_keys);
     let mut ops: Vec<WordOp> = Vec::new();
-    let mut push = |op: &'static str, parts: &[&str]| {
+    let mut push = |op: Op, parts: &[&str]| {
         let text: String = parts.concat();
         if text.is_empty() {
             return;
@@ -231,12 +243,12 @@ pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
     };
     for op in diff.ops() {
         match *op {
-            DiffOp::Equal { new_index, len, .. } => push("equal", &new_tokens[new_index..new_index + len]),
-            DiffOp::Delete { old_index, old_len, .. } => push("delete", &old_tokens[old_index..old_index + old_len]),
-            DiffOp::Insert { new_index, new_len, .. } => push("insert", &new_tokens[new_index..new_index + new_len]),
+            DiffOp::Equal { new_index, len, .. } => push(Op::Equal, &new_tokens[new_index..new_index + len]),
+            DiffOp::Delete { old_index, old_len, .. } => push(Op::Delete, &old_tokens[old_index..old_index + old_len]),
+            DiffOp::Insert { new_index, new_len, .. } => push(Op::Insert, &new_tokens[new_index..new_index + new_len]),
             DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                push("delete", &old_tokens[old_index..old_index + old_len]);
-                push("insert", &new_tokens[new_index..new_index + new_len]);
+                push(Op::Delete, &old_tokens[old_index..old_index + old_len]);
+                push(Op::Insert, &new_tokens[new_index..new_index + new_len]);
             }
         }
     }
@@ -250,14 +262,14 @@ fn absorb_lone_spaces(ops: Vec<WordOp>) -> Vec<WordOp> {
     let mut i = 0;
     while i < ops.len() {
         let op = &ops[i];
-        let lone_space = op.op == "equal" && op.text.trim().is_empty() && !op.text.contains('\n');
+        let lone_space = op.op == Op::Equal && op.text.trim().is_empty() && !op.text.contains('\n');
         if lone_space && i > 0 && i + 2 < ops.len() + 1 {
             let prev_changed = out.len() >= 2
-                && out[out.len() - 1].op != "equal"
-                && out[out.len() - 2].op != "equal"
+                && out[out.len() - 1].op != Op::Equal
+                && out[out.len() - 2].op != Op::Equal
                 && out[out.len() - 1].op != out[out.len() - 2].op;
-            let next = ops.get(i + 1).map(|o| o.op != "equal").unwrap_or(false);
-            let next2 = ops.get(i + 2).map(|o| o.op != "equal").unwrap_or(false);
+            let next = ops.get(i + 1).map(|o| o.op != Op::Equal).unwrap_or(false);
+            let next2 = ops.get(i + 2).map(|o| o.op != Op::Equal).unwrap_or(false);
             if prev_changed && next && next2 {
                 let n = out.len();
                 out[n - 2].text.push_str(&op.text);
@@ -273,10 +285,10 @@ fn absorb_lone_spaces(ops: Vec<WordOp>) -> Vec<WordOp> {
         // Merge "delete, insert, delete, insert" into "delete, insert".
         let n = out.len();
         if n >= 4
-            && out[n - 1].op == "insert"
-            && out[n - 2].op == "delete"
-            && out[n - 3].op == "insert"
-            && out[n - 4].op == "delete"
+            && out[n - 1].op == Op::Insert
+            && out[n - 2].op == Op::Delete
+            && out[n - 3].op == Op::Insert
+            && out[n - 4].op == Op::Delete
         {
             let ins = out.pop().map(|o| o.text).unwrap_or_default();
             let del = out.pop().map(|o| o.text).unwrap_or_default();
@@ -544,8 +556,8 @@ fn localize_change(
             text_in_source_language: stale,
         }
     };
-    let one = |op: &'static str, text: &str| vec![WordOp { op, text: text.to_owned() }];
-    let whole = |op: &'static str, t: ShownText| {
+    let one = |op: Op, text: &str| vec![WordOp { op, text: text.to_owned() }];
+    let whole = |op: Op, t: ShownText| {
         let ops = [
             one(op, &t.title),
             one(op, t.body.trim_end()),
@@ -555,11 +567,11 @@ fn localize_change(
     };
     match (e.change, old, new) {
         (ChangeKind::Removed, Some(o), _) => {
-            let (title, ops) = whole("delete", shown(from, o));
+            let (title, ops) = whole(Op::Delete, shown(from, o));
             with_ops(Some(title), None, ops, false)
         }
         (ChangeKind::Added, _, Some(r)) => {
-            let (title, ops) = whole("insert", shown(to, r));
+            let (title, ops) = whole(Op::Insert, shown(to, r));
             with_ops(None, Some(title), ops, false)
         }
         (_, Some(o), Some(r)) => {
@@ -576,7 +588,7 @@ fn localize_change(
                 if e.text_changed {
                     memo_word_diff(project, a.trim_end(), b.trim_end())
                 } else {
-                    vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
+                    vec![WordOp { op: Op::Equal, text: b.trim_end().to_owned() }]
                 }
             };
             let ops = [
@@ -637,12 +649,12 @@ fn compare_with(
                 old_title: Some(t.title.clone()),
                 new_title: None,
                 text_changed: true,
-                title_ops: vec![WordOp { op: "delete", text: t.title.clone() }],
-                body_ops: vec![WordOp { op: "delete", text: t.body.trim_end().to_owned() }],
+                title_ops: vec![WordOp { op: Op::Delete, text: t.title.clone() }],
+                body_ops: vec![WordOp { op: Op::Delete, text: t.body.trim_end().to_owned() }],
                 guidance_ops: t
                     .guidance
                     .iter()
-                    .map(|g| WordOp { op: "delete", text: g.trim_end().to_owned() })
+                    .map(|g| WordOp { op: Op::Delete, text: g.trim_end().to_owned() })
                     .collect(),
                 meta: Vec::new(),
                 effect: None,
@@ -664,12 +676,12 @@ fn compare_with(
                 old_title: None,
                 new_title: Some(new_text.title.clone()),
                 text_changed: true,
-                title_ops: vec![WordOp { op: "insert", text: new_text.title.clone() }],
-                body_ops: vec![WordOp { op: "insert", text: new_text.body.trim_end().to_owned() }],
+                title_ops: vec![WordOp { op: Op::Insert, text: new_text.title.clone() }],
+                body_ops: vec![WordOp { op: Op::Insert, text: new_text.body.trim_end().to_owned() }],
                 guidance_ops: new_text
                     .guidance
                     .iter()
-                    .map(|g| WordOp { op: "insert", text: g.trim_end().to_owned() })
+                    .map(|g| WordOp { op: Op::Insert, text: g.trim_end().to_owned() })
                     .collect(),
                 meta: Vec::new(),
                 effect: None,
@@ -696,7 +708,7 @@ fn compare_with(
                     if text_changed {
                         memo_word_diff(project, a.trim_end(), b.trim_end())
                     } else {
-                        vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
+                        vec![WordOp { op: Op::Equal, text: b.trim_end().to_owned() }]
                     }
                 };
                 let shown_old = shown(from, o);
@@ -747,8 +759,8 @@ mod tests {
     fn render(ops: &[WordOp]) -> String {
         ops.iter()
             .map(|o| match o.op {
-                "insert" => format!("{{+{}+}}", o.text),
-                "delete" => format!("[-{}-]", o.text),
+                Op::Insert => format!("{{+{}+}}", o.text),
+                Op::Delete => format!("[-{}-]", o.text),
                 _ => o.text.clone(),
             })
             .collect()

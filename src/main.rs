@@ -699,8 +699,8 @@ fn diff_text(d: &diff::VersionDiff, colour: bool) -> String {
                 m.field,
                 ops_to_terminal(
                     &[
-                        diff::WordOp { op: "delete", text: m.old.clone() },
-                        diff::WordOp { op: "insert", text: m.new.clone() }
+                        diff::WordOp { op: diff::Op::Delete, text: m.old.clone() },
+                        diff::WordOp { op: diff::Op::Insert, text: m.new.clone() }
                     ],
                     colour
                 ),

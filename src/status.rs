@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::diff::{WordOp, word_diff};
+use crate::diff::{Op, WordOp, word_diff};
 use crate::localize::{Coverage, Localizer, TranslationStatus};
 use crate::model::*;
 
@@ -239,10 +239,10 @@ pub fn report(
 pub fn ops_to_terminal(ops: &[WordOp], colour: bool) -> String {
     ops.iter()
         .map(|o| match (o.op, colour) {
-            ("insert", true) => format!("\x1b[32;4m{}\x1b[0m", o.text),
-            ("delete", true) => format!("\x1b[31;9m{}\x1b[0m", o.text),
-            ("insert", false) => format!("{{+{}+}}", o.text),
-            ("delete", false) => format!("[-{}-]", o.text),
+            (Op::Insert, true) => format!("\x1b[32;4m{}\x1b[0m", o.text),
+            (Op::Delete, true) => format!("\x1b[31;9m{}\x1b[0m", o.text),
+            (Op::Insert, false) => format!("{{+{}+}}", o.text),
+            (Op::Delete, false) => format!("[-{}-]", o.text),
             _ => o.text.clone(),
         })
         .collect()

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::{LangContext, RenderError, SiteFiles};
-use crate::diff::{self, ChangeKind, RequirementChange, ShownText, WordOp};
+use crate::diff::{self, ChangeKind, Op, RequirementChange, ShownText, WordOp};
 use crate::markdown::{self, escape};
 use crate::model::*;
 use crate::urls;
@@ -41,10 +41,10 @@ pub fn ops_inline(ops: &[WordOp], t: &Value) -> String {
     for op in ops {
         let text = escape_reflow(&op.text);
         match op.op {
-            "insert" => out.push_str(&format!(
+            Op::Insert => out.push_str(&format!(
                 "<ins><span class=\"sr\">[{ins}: </span>{text}<span class=\"sr\">] {end}</span></ins>"
             )),
-            "delete" => out.push_str(&format!(
+            Op::Delete => out.push_str(&format!(
                 "<del><span class=\"sr\">[{del}: </span>{text}<span class=\"sr\">] {end}</span></del>"
             )),
             _ => out.push_str(&text),
@@ -60,8 +60,8 @@ pub fn ops_side(ops: &[WordOp]) -> (String, String) {
     for op in ops {
         let text = escape_reflow(&op.text);
         match op.op {
-            "insert" => new.push_str(&format!("<ins>{text}</ins>")),
-            "delete" => old.push_str(&format!("<del>{text}</del>")),
+            Op::Insert => new.push_str(&format!("<ins>{text}</ins>")),
+            Op::Delete => old.push_str(&format!("<del>{text}</del>")),
             _ => {
                 old.push_str(&text);
                 new.push_str(&text);
@@ -265,7 +265,7 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
                             meta_changes = meta_view(t, &c.meta);
                             effect = c.effect;
                             let mut ops = c.title_ops.clone();
-                            ops.push(WordOp { op: "equal", text: "\n\n".into() });
+                            ops.push(WordOp { op: Op::Equal, text: "\n\n".into() });
                             ops.extend(c.body_ops.clone());
                             let reasons = c.amendments.iter().map(|a| json!({
                                 "href": format!("{root}{}#{}", urls::amendments(code, &a.version), urls::amendment_anchor(&a.id)),
