@@ -406,9 +406,10 @@ fn main() -> ExitCode {
                                 .unwrap_or_default();
                             let file = c.file.as_deref().map(|f| format!(" {f}")).unwrap_or_default();
                             out!(
-                                "  chapter {} ({}.md): title and text {}{file}{from}",
+                                "  chapter {} ({}.md): {} {}{file}{from}",
                                 c.title,
                                 c.slug,
+                                c.parts_label(),
                                 c.status.as_str()
                             );
                             for line in ops_to_terminal(&c.english_changes, colour).lines() {

@@ -728,6 +728,9 @@ pub struct Renumbering {
     pub from: String,
     /// The ID in this version.
     pub to: String,
+    /// The 1-based line of the entry in amendments.toml (0 when made in memory).
+    #[serde(skip)]
+    pub line: usize,
 }
 
 impl fmt::Display for Renumbering {

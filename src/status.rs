@@ -86,11 +86,28 @@ pub struct ChapterStatus {
     /// Word diff of the chapter's English text (title, headings, prose) from
     /// the version translated to now; empty when the earlier text is unknown.
     pub english_changes: Vec<WordOp>,
+    /// What is not current: `title`, `text` (headings and prose), or both
+    /// (both when the English the translation was made from is unknown).
+    pub parts: Vec<&'static str>,
+}
+
+impl ChapterStatus {
+    /// What is not current, for people: "title and text", "title" or "text".
+    pub fn parts_label(&self) -> String {
+        self.parts.join(" and ")
+    }
 }
 
 /// A chapter's own English text: its title, headings and prose.
 fn chapter_text(c: &Chapter) -> String {
     let mut t = c.title.clone();
+    t.push_str(&chapter_prose(c));
+    t
+}
+
+/// A chapter's English headings and prose, without its title.
+fn chapter_prose(c: &Chapter) -> String {
+    let mut t = String::new();
     for b in &c.blocks {
         match b {
             Block::Prose { text, .. } => {
@@ -197,6 +214,18 @@ pub fn report(
                             english_changes: before
                                 .map(|(_, old)| word_diff(&chapter_text(old), &chapter_text(c.source)))
                                 .unwrap_or_default(),
+                            parts: match (c.status, before) {
+                                (TranslationStatus::Outdated, Some((_, old))) => {
+                                    let title = old.title != c.source.title;
+                                    let text = chapter_prose(old) != chapter_prose(c.source);
+                                    match (title, text) {
+                                        (true, false) => vec!["title"],
+                                        (false, true) => vec!["text"],
+                                        _ => vec!["title", "text"],
+                                    }
+                                }
+                                _ => vec!["title", "text"],
+                            },
                         }
                     })
                     .collect(),

@@ -160,7 +160,7 @@ fn a_modification_and_a_removal_need_entries_too() {
     edit(dir.path(), "standard/2.0/amendments.toml", "removed = [\"2.1.2\"]", "");
     let (code, stderr) = check(dir.path());
     assert_eq!(code, 1);
-    assert!(stderr.contains("standard/2.0/module-1.md:24: requirement 1.1.2 changed (its text) since 1.0 but no amendment entry lists it in modified"), "{stderr}");
+    assert!(stderr.contains("standard/2.0/module-1.md:24: requirement 1.1.2 changed (its text; applies-to \"producer\" -> \"producer, buyer\"; level \"recommendation\" -> \"obligation\") since 1.0 but no amendment entry lists it in modified"), "{stderr}");
     assert!(stderr.contains("standard/1.0/module-2.md:18: requirement 2.1.2 of 1.0 is gone from 2.0 but no amendment entry lists it in removed"), "{stderr}");
 }
 

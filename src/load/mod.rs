@@ -488,7 +488,7 @@ fn parse_amendments(file: &Path, text: &str, diags: &mut Diagnostics) -> Vec<Ame
                 let r = r.into_inner();
                 id_lines.entry(r.from.clone()).or_insert(l);
                 id_lines.entry(r.to.clone()).or_insert(l);
-                Renumbering { from: r.from, to: r.to }
+                Renumbering { from: r.from, to: r.to, line: l }
             })
             .collect();
         let rationale_line = line_of(text, a.rationale.span().start);
