@@ -922,6 +922,7 @@ fn check_version_coverage(project: &Project, version: &Version, diags: &mut Diag
             );
         }
     }
+    check_prose_coverage(project, version, previous, &file, &diff, diags);
     // Entries naming an added requirement that existed before (and was not renumbered).
     for (id, kind) in &named_new {
         if *kind == ChangeKindDeclared::Added
@@ -945,6 +946,58 @@ fn check_version_coverage(project: &Project, version: &Version, diags: &mut Diag
                 ln(id),
                 format!("requirement {id} is listed as removed, but it is still in {}", version.id),
                 "remove it from removed, or delete the requirement",
+            );
+        }
+    }
+}
+
+/// With `prose_amendments = true` in standard.toml: every chapter whose own
+/// text changed is named in an entry's `chapters`, and every chapter an
+/// entry names did change. Without it, `chapters` is optional but must name
+/// chapters whose text changed.
+fn check_prose_coverage(
+    project: &Project,
+    version: &Version,
+    previous: &Version,
+    file: &Path,
+    diff: &crate::diff::VersionDiff,
+    diags: &mut Diagnostics,
+) {
+    let changed: BTreeSet<&str> = diff.chapters.iter().map(|c| c.slug.as_str()).collect();
+    let named: BTreeSet<&str> =
+        version.amendments.iter().flat_map(|a| a.chapters.iter().map(|(c, _)| c.as_str())).collect();
+    if project.standard.prose_amendments {
+        for c in diff.chapters.iter().filter(|c| !named.contains(c.slug.as_str())) {
+            let at = version.chapter(&c.slug).or_else(|| previous.chapter(&c.slug)).map(|ch| ch.file.clone());
+            diags.error(
+                &at.unwrap_or_else(|| file.to_path_buf()),
+                1,
+                format!(
+                    "the text of chapter {} ({}) changed since {} but no amendment entry lists it in chapters",
+                    c.slug,
+                    c.change.as_str(),
+                    previous.id
+                ),
+                format!(
+                    "add chapters = [\"{}\"] to an entry of {} that gives the reason (standard.toml sets prose_amendments = true)",
+                    c.slug,
+                    diags.shown(file)
+                ),
+            );
+        }
+    }
+    for a in &version.amendments {
+        for (slug, line) in a.chapters.iter().filter(|(c, _)| !changed.contains(c.as_str())) {
+            let exists = version.chapter(slug).is_some() || previous.chapter(slug).is_some();
+            diags.error(
+                file,
+                *line,
+                if exists {
+                    format!("amendment \"{}\" names chapter {slug}, whose text did not change since {}", a.id, previous.id)
+                } else {
+                    format!("amendment \"{}\" names chapter {slug}, which is in neither {} nor {}", a.id, previous.id, version.id)
+                },
+                "remove it from chapters, or name a chapter (its file name without .md) whose prose or headings changed",
             );
         }
     }

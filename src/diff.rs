@@ -129,6 +129,46 @@ pub struct RequirementChange {
     /// Whether the word operations show the source (English) text because
     /// the translation shown did not follow the change (it is outdated).
     pub text_in_source_language: bool,
+    /// The section it moved from and to, when its section's heading differs
+    /// (for changed requirements in both versions; an unchanged one under a
+    /// renamed heading shows in the chapter's text change).
+    pub section: Option<SectionMove>,
+    /// The whole metadata of an added requirement (the later version's) or
+    /// a removed one (the earlier version's): every field is new, or gone.
+    pub metadata: Option<RequirementMeta>,
+}
+
+/// A requirement that moved to another section (its heading's text differs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SectionMove {
+    /// The heading of its section in the earlier version (null: no section).
+    pub old: Option<String>,
+    /// The heading of its section in the later version (null: no section).
+    pub new: Option<String>,
+}
+
+/// A change of a chapter's own text, apart from its requirements: its
+/// title, its section headings and its prose (the introduction, a module's
+/// opening text, the glossary, an annex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChapterChange {
+    /// The chapter's file name without `.md`: its key across versions.
+    pub slug: String,
+    /// Its kind (the later version's when it is in both).
+    pub kind: ChapterKind,
+    /// For modules and schemes, the module number.
+    pub module: Option<String>,
+    /// `added`, `removed` or `modified`.
+    pub change: ChangeKind,
+    /// The title in the earlier version (null when added).
+    pub old_title: Option<String>,
+    /// The title in the later version (null when removed).
+    pub new_title: Option<String>,
+    /// Word operations on the title.
+    pub title_ops: Vec<WordOp>,
+    /// Word operations on the chapter's own text, Markdown: its prose
+    /// pieces and `## ` section headings in order, paragraphs apart.
+    pub text_ops: Vec<WordOp>,
 }
 
 /// The changes between two versions.
@@ -141,6 +181,110 @@ pub struct VersionDiff {
     /// Every requirement of either version, in the later version's order,
     /// removed ones after the requirement that preceded them.
     pub changes: Vec<RequirementChange>,
+    /// The chapters whose own text changed (or that were added or removed),
+    /// in the later version's order, removed ones at the end; in English
+    /// (the source language) in every language's diff.
+    pub chapters: Vec<ChapterChange>,
+}
+
+impl ChapterChange {
+    /// The chapter's kind as in the sources (`introduction`, `module`...).
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            ChapterKind::Introduction => "introduction",
+            ChapterKind::Module => "module",
+            ChapterKind::Scheme => "scheme",
+            ChapterKind::Glossary => "glossary",
+            ChapterKind::Annex => "annex",
+        }
+    }
+}
+
+/// A chapter's own text as a diff compares it: its prose and section
+/// headings (as `## ` lines) in order, paragraphs apart.
+pub fn chapter_text(c: &Chapter) -> String {
+    let mut pieces: Vec<String> = Vec::new();
+    for b in &c.blocks {
+        match b {
+            Block::Prose { text, .. } if !text.trim().is_empty() => pieces.push(text.trim().to_owned()),
+            Block::Section(s) => pieces.push(format!("## {}", s.title)),
+            _ => {}
+        }
+    }
+    pieces.join("\n\n")
+}
+
+/// The chapters whose own text differs between `from` and `to`.
+fn chapter_changes(project: &Project, from: &Version, to: &Version) -> Vec<ChapterChange> {
+    let whole =
+        |op: Op, text: &str| if text.is_empty() { Vec::new() } else { vec![WordOp { op, text: text.to_owned() }] };
+    let mut out = Vec::new();
+    for c in &to.chapters {
+        let new_text = chapter_text(c);
+        match from.chapter(&c.slug) {
+            Some(o) => {
+                let old_text = chapter_text(o);
+                if o.title == c.title && same_words(&old_text, &new_text) {
+                    continue;
+                }
+                let title_ops = if o.title == c.title {
+                    whole(Op::Equal, &c.title)
+                } else {
+                    memo_word_diff(project, &o.title, &c.title)
+                };
+                let text_ops = if same_words(&old_text, &new_text) {
+                    whole(Op::Equal, &new_text)
+                } else {
+                    memo_word_diff(project, &old_text, &new_text)
+                };
+                out.push(ChapterChange {
+                    slug: c.slug.clone(),
+                    kind: c.kind,
+                    module: c.module.clone(),
+                    change: ChangeKind::Modified,
+                    old_title: Some(o.title.clone()),
+                    new_title: Some(c.title.clone()),
+                    title_ops,
+                    text_ops,
+                });
+            }
+            None => out.push(ChapterChange {
+                slug: c.slug.clone(),
+                kind: c.kind,
+                module: c.module.clone(),
+                change: ChangeKind::Added,
+                old_title: None,
+                new_title: Some(c.title.clone()),
+                title_ops: whole(Op::Insert, &c.title),
+                text_ops: whole(Op::Insert, &new_text),
+            }),
+        }
+    }
+    for o in from.chapters.iter().filter(|o| to.chapter(&o.slug).is_none()) {
+        out.push(ChapterChange {
+            slug: o.slug.clone(),
+            kind: o.kind,
+            module: o.module.clone(),
+            change: ChangeKind::Removed,
+            old_title: Some(o.title.clone()),
+            new_title: None,
+            title_ops: whole(Op::Delete, &o.title),
+            text_ops: whole(Op::Delete, &chapter_text(o)),
+        });
+    }
+    out
+}
+
+/// The heading of the section requirement `r` of `v` is in.
+fn section_title<'v>(v: &'v Version, r: &Requirement) -> Option<&'v str> {
+    let anchor = r.section.as_deref()?;
+    v.chapters.iter().flat_map(|c| c.sections()).find(|s| s.anchor == anchor).map(|s| s.title.as_str())
+}
+
+/// The section move of a requirement from `o` (in `from`) to `r` (in `to`), if its section's heading differs.
+fn section_move(from: &Version, o: &Requirement, to: &Version, r: &Requirement) -> Option<SectionMove> {
+    let (old, new) = (section_title(from, o), section_title(to, r));
+    (old != new).then(|| SectionMove { old: old.map(str::to_owned), new: new.map(str::to_owned) })
 }
 
 impl VersionDiff {
@@ -306,6 +450,26 @@ pub fn similarity(old: &str, new: &str) -> f32 {
     let a: Vec<&str> = tokens(old).into_iter().filter(|w| !w.trim().is_empty()).collect();
     let b: Vec<&str> = tokens(new).into_iter().filter(|w| !w.trim().is_empty()).collect();
     TextDiff::configure().algorithm(Algorithm::Patience).diff_slices(&a, &b).ratio()
+}
+
+/// Each metadata field of `m` with its value, as in the sources (lists
+/// joined by ", "); the optional lists only when not empty.
+pub fn metadata_fields(m: &RequirementMeta) -> Vec<(&'static str, String)> {
+    fn list<T: Vocabulary + PartialEq>(v: &[T]) -> String {
+        v.iter().map(|x| x.name()).collect::<Vec<_>>().join(", ")
+    }
+    let mut out = vec![
+        ("applies-to", list(&m.applies_to)),
+        ("level", m.level.name().to_owned()),
+        ("timeframe", m.timeframe.name().to_owned()),
+    ];
+    if !m.oecd.is_empty() {
+        out.push(("oecd", list(&m.oecd)));
+    }
+    if !m.commodities.is_empty() {
+        out.push(("commodities", list(&m.commodities)));
+    }
+    out
 }
 
 fn meta_changes(old: &RequirementMeta, new: &RequirementMeta) -> Vec<MetaChange> {
@@ -525,7 +689,7 @@ pub fn compare_in(
             localize_change(project, e, (from, old), (to, new), shown)
         })
         .collect();
-    VersionDiff { from: from.id.clone(), to: to.id.clone(), changes }
+    VersionDiff { from: from.id.clone(), to: to.id.clone(), changes, chapters: english.chapters.clone() }
 }
 
 /// The change `e` of the English diff as a language shows it (see
@@ -554,6 +718,8 @@ fn localize_change(
             effect: e.effect,
             amendments: e.amendments.clone(),
             text_in_source_language: stale,
+            section: e.section.clone(),
+            metadata: e.metadata.clone(),
         }
     };
     let one = |op: Op, text: &str| vec![WordOp { op, text: text.to_owned() }];
@@ -660,6 +826,8 @@ fn compare_with(
                 effect: None,
                 amendments: amendments_for(from, &r.id),
                 text_in_source_language: false,
+                section: None,
+                metadata: Some(r.meta.clone()),
             });
         }
     };
@@ -687,6 +855,8 @@ fn compare_with(
                 effect: None,
                 amendments: amendments_for(to, &r.id),
                 text_in_source_language: false,
+                section: None,
+                metadata: Some(r.meta.clone()),
             },
             Some(o) => {
                 let text_changed = o.title != r.title
@@ -704,6 +874,7 @@ fn compare_with(
                     ChangeKind::Unchanged
                 };
                 let (r_id, o_id) = (r.id.clone(), o.id.clone());
+                let section = if kind == ChangeKind::Unchanged { None } else { section_move(from, o, to, r) };
                 let diff_or_equal = |a: &str, b: &str| {
                     if text_changed {
                         memo_word_diff(project, a.trim_end(), b.trim_end())
@@ -736,6 +907,8 @@ fn compare_with(
                     meta,
                     amendments: if kind == ChangeKind::Unchanged { Vec::new() } else { amendments_for(to, &r_id) },
                     text_in_source_language: stale,
+                    section,
+                    metadata: None,
                 }
             }
         };
@@ -749,7 +922,7 @@ fn compare_with(
     for key in rest {
         emit_removed(key, &mut removed_after, &mut changes);
     }
-    VersionDiff { from: from.id.clone(), to: to.id.clone(), changes }
+    VersionDiff { from: from.id.clone(), to: to.id.clone(), changes, chapters: chapter_changes(project, from, to) }
 }
 
 #[cfg(test)]

@@ -223,6 +223,10 @@ pub struct StandardMeta {
     /// Publish diffs between every pair of versions, not only consecutive ones
     /// and each against the latest.
     pub all_diffs: bool,
+    /// Whether a change of a chapter's own text (its prose, headings or
+    /// title) needs an amendment entry naming the chapter (`chapters =
+    /// ["introduction"]`), as a requirement's change does.
+    pub prose_amendments: bool,
 }
 
 /// Where a version stands in its life.
@@ -682,6 +686,11 @@ pub struct Requirement {
     pub guidance_line: usize,
 }
 
+/// Serialises an amendment entry's chapters as their names.
+fn chapter_names<S: serde::Serializer>(chapters: &[(String, usize)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(chapters.iter().map(|(name, _)| name))
+}
+
 /// One entry of a version's amendment history.
 #[derive(Debug, Clone, Serialize)]
 pub struct Amendment {
@@ -699,6 +708,10 @@ pub struct Amendment {
     pub modified: Vec<String>,
     /// Renumberings, previous ID to new ID.
     pub renumbered: Vec<Renumbering>,
+    /// The chapters (file names without `.md`) whose own text the entry
+    /// changes, with the line each is named on.
+    #[serde(serialize_with = "chapter_names")]
+    pub chapters: Vec<(String, usize)>,
     /// The line of the entry in the amendment file.
     #[serde(skip)]
     pub line: usize,

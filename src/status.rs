@@ -265,14 +265,26 @@ pub fn report(
 
 /// Renders word operations for a terminal: `[-deleted-]{+inserted+}`, or in
 /// colour (red and green) when `colour` is set.
+///
+/// No line break falls inside a change: the lines of a paragraph are
+/// joined (the terminal wraps them), and a change that spans paragraphs is
+/// closed at the end of each and opened again on the next, so that a
+/// caller printing the result line by line never cuts `[-basic` / `-]measures`.
 pub fn ops_to_terminal(ops: &[WordOp], colour: bool) -> String {
+    let wrap = |op: Op, text: &str| match (op, colour) {
+        (Op::Insert, true) => format!("\x1b[32;4m{text}\x1b[0m"),
+        (Op::Delete, true) => format!("\x1b[31;9m{text}\x1b[0m"),
+        (Op::Insert, false) => format!("{{+{text}+}}"),
+        (Op::Delete, false) => format!("[-{text}-]"),
+        (Op::Equal, _) => text.to_owned(),
+    };
     ops.iter()
-        .map(|o| match (o.op, colour) {
-            (Op::Insert, true) => format!("\x1b[32;4m{}\x1b[0m", o.text),
-            (Op::Delete, true) => format!("\x1b[31;9m{}\x1b[0m", o.text),
-            (Op::Insert, false) => format!("{{+{}+}}", o.text),
-            (Op::Delete, false) => format!("[-{}-]", o.text),
-            _ => o.text.clone(),
+        .map(|o| {
+            o.text
+                .split("\n\n")
+                .map(|p| if p.is_empty() { String::new() } else { wrap(o.op, &p.replace('\n', " ")) })
+                .collect::<Vec<_>>()
+                .join("\n\n")
         })
         .collect()
 }

@@ -533,6 +533,42 @@ pub struct DiffExport<'a> {
     pub counts: BTreeMap<&'static str, usize>,
     /// Every requirement that changed, in the later version's order.
     pub changes: Vec<DiffEntry<'a>>,
+    /// Every chapter whose own text changed (its title, section headings
+    /// or prose: the introduction, a module's opening text, the glossary),
+    /// or that was added or removed, apart from its requirements.
+    pub chapters: Vec<ChapterDiffEntry<'a>>,
+}
+
+/// One chapter whose own text changed, in a diff export.
+#[derive(Serialize, JsonSchema)]
+pub struct ChapterDiffEntry<'a> {
+    /// The chapter's file name without `.md`: its key across versions.
+    pub slug: &'a str,
+    /// introduction, module, scheme, glossary or annex.
+    pub kind: ChapterKind,
+    /// For modules and schemes, the module number.
+    pub module: Option<&'a str>,
+    /// added, removed or modified.
+    #[schemars(extend("enum" = ["added", "removed", "modified"]))]
+    pub change: &'static str,
+    /// The title in the earlier version (null when added).
+    pub old_title: Option<&'a str>,
+    /// The title in the later version (null when removed).
+    pub new_title: Option<&'a str>,
+    /// The language of the texts the word operations are on: the source
+    /// language (chapter prose is diffed in the official text).
+    pub text_lang: &'a str,
+    /// Word operations on the title.
+    pub title_ops: &'a [crate::diff::WordOp],
+    /// Word operations on the chapter's own text, Markdown: its prose and
+    /// `## ` section headings in order, paragraphs apart.
+    pub text_ops: &'a [crate::diff::WordOp],
+    /// The chapter's page in the earlier version (null when added).
+    #[schemars(extend("format" = "uri-reference"))]
+    pub old_url: Option<String>,
+    /// Its page in the later version (null when removed).
+    #[schemars(extend("format" = "uri-reference"))]
+    pub new_url: Option<String>,
 }
 
 /// One changed requirement in a diff export.
@@ -593,6 +629,10 @@ pub struct DiffEntry<'a> {
     pub effect: Option<crate::diff::Effect>,
     /// The effect of each changed metadata field, by field.
     pub effects: BTreeMap<&'static str, crate::diff::Effect>,
+    /// The section headings it moved from and to, when they differ (null
+    /// when it stayed, and for added and removed requirements, whose
+    /// metadata is `new_metadata` / `old_metadata`).
+    pub section: Option<&'a crate::diff::SectionMove>,
 }
 
 /// Serialises a diff of `project` for programs (unchanged requirements are
@@ -664,6 +704,30 @@ pub fn diff_json(
                     history_json: lineage
                         .map(|&i| links.href(&file, &urls::history_json(lang, &history.lineages[i].name))),
                     amendments: c.amendments.iter().map(|a| history::AmendmentPointer::new(&links, &file, a)).collect(),
+                    section: c.section.as_ref(),
+                }
+            })
+            .collect(),
+        chapters: d
+            .chapters
+            .iter()
+            .map(|c| {
+                let url = |v: Option<&Version>| {
+                    v.filter(|v| v.chapter(&c.slug).is_some())
+                        .map(|v| links.href(&file, &urls::chapter(lang, &v.id, &c.slug)))
+                };
+                ChapterDiffEntry {
+                    slug: &c.slug,
+                    kind: c.kind,
+                    module: c.module.as_deref(),
+                    change: c.change.as_str(),
+                    old_title: c.old_title.as_deref(),
+                    new_title: c.new_title.as_deref(),
+                    text_lang: source,
+                    title_ops: &c.title_ops,
+                    text_ops: &c.text_ops,
+                    old_url: url(from),
+                    new_url: url(to),
                 }
             })
             .collect(),

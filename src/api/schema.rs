@@ -167,8 +167,10 @@ pub fn schemas(links: &Links) -> Vec<(&'static str, Schema)> {
                 links,
                 "diff",
                 "Diff between two versions",
-                "Every requirement that changed between two versions, with word operations and the amendment \
-                 entries that declare the change: api/<lang>/diff/<from>-<to>.json.",
+                "Every requirement that changed between two versions (added and removed ones with their whole \
+                 metadata, moves between sections), with word operations and the amendment entries that declare \
+                 the change, and every chapter whose own text (title, headings, prose) changed: \
+                 api/<lang>/diff/<from>-<to>.json.",
             ),
         ),
         (

@@ -91,6 +91,8 @@ struct StandardToml {
     base_url: String,
     #[serde(default)]
     all_diffs: bool,
+    #[serde(default)]
+    prose_amendments: bool,
 }
 
 #[derive(Deserialize)]
@@ -143,6 +145,8 @@ struct AmendmentToml {
     modified: Vec<Spanned<String>>,
     #[serde(default)]
     renumbered: Vec<Spanned<RenumberingToml>>,
+    #[serde(default)]
+    chapters: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -249,6 +253,7 @@ fn load_standard_meta(file: &Path, diags: &mut Diagnostics) -> StandardMeta {
             notice: s.notice,
             base_url: s.base_url,
             all_diffs: s.all_diffs,
+            prose_amendments: s.prose_amendments,
         },
         None => StandardMeta {
             title: "Untitled standard".into(),
@@ -260,6 +265,7 @@ fn load_standard_meta(file: &Path, diags: &mut Diagnostics) -> StandardMeta {
             notice: String::new(),
             base_url: String::new(),
             all_diffs: false,
+            prose_amendments: false,
         },
     }
 }
@@ -491,6 +497,8 @@ fn parse_amendments(file: &Path, text: &str, diags: &mut Diagnostics) -> Vec<Ame
                 Renumbering { from: r.from, to: r.to, line: l }
             })
             .collect();
+        let chapters: Vec<(String, usize)> =
+            a.chapters.into_iter().map(|c| (c.get_ref().clone(), line_of(text, c.span().start))).collect();
         let rationale_line = line_of(text, a.rationale.span().start);
         out.push(Amendment {
             id: a.id,
@@ -501,6 +509,7 @@ fn parse_amendments(file: &Path, text: &str, diags: &mut Diagnostics) -> Vec<Ame
             removed,
             modified,
             renumbered,
+            chapters,
             line,
             id_lines,
         });
