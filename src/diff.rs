@@ -1012,10 +1012,21 @@ pub struct Lineage {
 /// Every requirement's lineage, and an index from (version, ID) to the
 /// lineage's position.
 pub fn lineages(project: &Project) -> (Vec<Lineage>, BTreeMap<(String, String), usize>) {
+    lineages_of(project, project.versions.len())
+}
+
+/// The lineages a build of the first `n` versions alone had (what an
+/// earlier build published: see [`crate::permanence`]).
+pub fn lineages_upto(project: &Project, n: usize) -> Vec<Lineage> {
+    lineages_of(project, n).0
+}
+
+/// [`lineages`] of the first `n` versions.
+fn lineages_of(project: &Project, n: usize) -> (Vec<Lineage>, BTreeMap<(String, String), usize>) {
     let mut out: Vec<Lineage> = Vec::new();
     let mut index = BTreeMap::new();
     let mut names = BTreeSet::new();
-    for v in project.versions.iter().rev() {
+    for v in project.versions[..n.min(project.versions.len())].iter().rev() {
         for (_, r) in v.requirements() {
             if index.contains_key(&(v.id.clone(), r.id.clone())) {
                 continue;

@@ -32,6 +32,7 @@ pub mod csv;
 pub mod edition;
 pub mod history;
 pub mod jsonld;
+pub mod moved;
 pub mod schema;
 pub mod status;
 pub mod vocabulary;
@@ -61,7 +62,7 @@ fn location(name: &str) -> String {
         "index" => urls::API_INDEX.to_owned(),
         "edition" => urls::edition_json("l", "v"),
         "status" => urls::status_json("l", "v"),
-        "diff" => urls::diff_json("l", "a", "b"),
+        "diff" | "moved" => urls::diff_json("l", "a", "b"),
         "history" => urls::history_json("l", "x"),
         "vocabulary" => urls::vocabulary_json("l"),
         "amendments" => urls::amendments_json("v"),
@@ -271,6 +272,10 @@ pub struct ApiIndex<'a> {
     pub diffs: Vec<DiffIndexEntry>,
     /// Every requirement history, per lineage and language.
     pub histories: Vec<HistoryIndexEntry>,
+    /// The stubs (schema `moved`) where earlier builds published a diff or
+    /// a history this build does not make: URLs stay, saying where the
+    /// data went ([`crate::permanence`]).
+    pub moved: Vec<Href>,
     /// The JSON Schema of each export, by export name.
     pub schemas: BTreeMap<&'static str, Href>,
     /// The page for developers that describes the exports.
@@ -493,6 +498,18 @@ pub fn index_json(
                 json: href(&urls::history_json(&l.code, &x.name)),
             })
             .collect(),
+        moved: {
+            let gone = crate::permanence::gone(project, history.lineages, pairs);
+            languages
+                .iter()
+                .flat_map(|l| {
+                    let histories = gone.histories.iter().map(|h| urls::history_json(&l.code, &h.name));
+                    let diffs = gone.diffs.iter().map(|d| urls::diff_json(&l.code, &d.from, &d.to));
+                    histories.chain(diffs).collect::<Vec<_>>()
+                })
+                .map(|p| Href(href(&p)))
+                .collect()
+        },
         languages: languages
             .iter()
             .map(|l| LanguageEntry {
