@@ -9,7 +9,8 @@
 //! one and against its current version (every pair with `all_diffs`), and
 //! a history page per requirement lineage, named after its newest ID. A
 //! release supersedes some diff pairs (1.0-2.1 once 2.2 is out); a
-//! renumbering gives a lineage a new name (5.4.2 becomes 5.4.3). Each such
+//! renumbering gives a lineage a new name (5.4.2 becomes 5.4.3); a chapter
+//! the current version drops leaves `latest/<chapter>.html`. Each such
 //! URL gets a small page (and, for data, a JSON stub) saying where the
 //! content went and why: see [`crate::render::moved`] and
 //! [`crate::api::moved`].
@@ -48,19 +49,31 @@ pub struct SupersededDiff {
     pub instead: Vec<(String, String)>,
 }
 
+/// A `<lang>/latest/<chapter>.html` an earlier build published for a
+/// chapter the current version does not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MovedLatest {
+    /// The chapter's file name without `.md`.
+    pub slug: String,
+    /// The newest version that has it.
+    pub version: String,
+}
+
 /// Every URL of an earlier build that this build does not make as content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Gone {
     /// History pages whose lineage has a new name, by old name.
     pub histories: Vec<MovedHistory>,
-    /// Diff pairs no longer published, in the order of `diff::published_pairs`.
+    /// Diff pairs no longer published, sorted.
     pub diffs: Vec<SupersededDiff>,
+    /// `latest/` chapters the current version no longer has, sorted.
+    pub latest: Vec<MovedLatest>,
 }
 
 impl Gone {
     /// Whether every earlier URL is still made as content.
     pub fn is_empty(&self) -> bool {
-        self.histories.is_empty() && self.diffs.is_empty()
+        self.histories.is_empty() && self.diffs.is_empty() && self.latest.is_empty()
     }
 }
 
@@ -144,5 +157,22 @@ pub fn gone(project: &Project, lineages: &[Lineage], pairs: &[(String, String)])
             diffs.insert((from.clone(), to.clone()), SupersededDiff { from, to, since, instead });
         }
     }
-    Gone { histories: histories.into_values().collect(), diffs: diffs.into_values().collect() }
+    // The `latest/` chapters of every earlier current version.
+    let now_latest = project.latest();
+    let mut latest_gone: BTreeMap<String, MovedLatest> = BTreeMap::new();
+    for v in project.versions.iter().filter(|v| v.status != Status::Draft) {
+        for c in &v.chapters {
+            if now_latest.is_some_and(|l| l.chapter(&c.slug).is_none()) {
+                let newest = project.versions.iter().rev().find(|x| x.chapter(&c.slug).is_some()).unwrap_or(v);
+                latest_gone
+                    .entry(c.slug.clone())
+                    .or_insert(MovedLatest { slug: c.slug.clone(), version: newest.id.clone() });
+            }
+        }
+    }
+    Gone {
+        histories: histories.into_values().collect(),
+        diffs: diffs.into_values().collect(),
+        latest: latest_gone.into_values().collect(),
+    }
 }

@@ -75,8 +75,11 @@ fn every_url_of_every_earlier_build_still_answers_after_three_releases() {
     });
     earlier.push(build_all(root));
 
-    // 2.3: no change to the requirements.
-    release(root, "2.3", "2023-06-01", &|_| {});
+    // 2.3: no change to the requirements; the introduction is dropped.
+    release(root, "2.3", "2023-06-01", &|root| {
+        edit(root, "standard/2.3/version.toml", "\"introduction.md\",", "");
+        fs::remove_file(root.join("standard/2.3/introduction.md")).unwrap();
+    });
     let last = build_all(root);
 
     for (k, before) in earlier.iter().enumerate() {
@@ -107,6 +110,10 @@ fn every_url_of_every_earlier_build_still_answers_after_three_releases() {
     assert_eq!(stub["moved"], "diff");
     // The content itself is still published where it is.
     assert!(read("en/history/1.1.5.html").contains("1.1.3"));
+    // latest/ keeps the chapter the current version dropped, saying where it is.
+    let page = read("en/latest/introduction.html");
+    assert!(page.contains("it was last in version 2.2"), "{page}");
+    assert!(page.contains("en/2.2/introduction.html\""), "{page}");
     // Stubs are left out of the sitemap.
     let sitemap = read("sitemap.xml");
     assert!(!sitemap.contains("diff/1.0-2.1.html"), "{sitemap}");

@@ -79,5 +79,27 @@ pub fn moved_pages(lc: &LangContext) -> Result<SiteFiles, RenderError> {
             targets,
         )?;
     }
+    for m in &lc.site.gone.latest {
+        let page = urls::chapter(code, "latest", &m.slug);
+        let root = urls::to_root(&page);
+        let mut ctx = lc.base(&page);
+        let current = project.latest().map(|v| v.id.clone()).unwrap_or_default();
+        ctx.insert(
+            "reason",
+            &format!(
+                "The current version ({current}) has no chapter {}: it was last in version {}.",
+                m.slug, m.version
+            ),
+        );
+        ctx.insert("reason_lang", &source);
+        let targets = [
+            (urls::chapter(code, &m.version, &m.slug), format!("{} {}", m.version, m.slug)),
+            (urls::edition_home(code, &current), current.clone()),
+        ];
+        let links: Vec<_> =
+            targets.iter().map(|(href, label)| json!({ "href": format!("{root}{href}"), "label": label })).collect();
+        ctx.insert("targets", &links);
+        files.insert(page.clone(), lc.render("moved.html", &page, &ctx)?);
+    }
     Ok(files)
 }
