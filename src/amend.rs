@@ -114,7 +114,7 @@ pub fn draft_entries(project: &Project, version: &Version, changes: &[Undeclared
                     "renumbered {old} -> {id} (proposed: their texts are nearly the same; {})",
                     u.detail
                 ));
-                e.renumbered.push(Renumbering { from: old, to: id });
+                e.renumbered.push(Renumbering { from: old, to: id, line: 0 });
             }
             ChangeKind::Unchanged => {}
         }
@@ -244,7 +244,7 @@ mod tests {
             added: vec!["3.4.1".into()],
             removed: vec!["3.2.2".into()],
             modified: vec!["3.1.1".into()],
-            renumbered: vec![Renumbering { from: "3.2.1".into(), to: "3.3.1".into() }],
+            renumbered: vec![Renumbering { from: "3.2.1".into(), to: "3.3.1".into(), line: 0 }],
             notes: vec!["modified 3.1.1: text".into()],
         };
         let text = entries_toml(&[e], "2026-01-01");

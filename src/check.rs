@@ -225,36 +225,96 @@ fn version_file(v: &Version) -> std::path::PathBuf {
     v.dir.join("version.toml")
 }
 
+/// The folder of a version, relative to the project: `standard/2.1`.
+fn folder_of(v: &Version) -> String {
+    let name = v.dir.file_name().unwrap_or_default().to_string_lossy();
+    format!("standard/{name}")
+}
+
 fn check_versions(root: &Path, project: &Project, diags: &mut Diagnostics) {
+    // Two folders claiming one version (a folder copied, its id not yet changed).
+    let mut by_id: BTreeMap<&str, Vec<&Version>> = BTreeMap::new();
+    for v in &project.versions {
+        by_id.entry(&v.id).or_default().push(v);
+    }
+    for (id, claims) in by_id.iter().filter(|(_, c)| c.len() > 1) {
+        let folders: Vec<String> = claims.iter().map(|v| folder_of(v)).collect();
+        for v in claims {
+            diags.error(
+                &version_file(v),
+                key_line(v, "id"),
+                format!("version {id} is claimed by {} folders: {}", claims.len(), folders.join(" and ")),
+                format!("set id in {}/version.toml to its folder name (each version has one folder)", folder_of(v)),
+            );
+        }
+    }
     let current: Vec<&Version> = project.versions.iter().filter(|v| v.status == Status::Current).collect();
     if current.is_empty() && !project.versions.is_empty() {
+        // At the newest version's status line, naming every version's status.
+        let statuses: Vec<String> = project
+            .versions
+            .iter()
+            .map(|v| {
+                format!("{} is {} ({}/version.toml:{})", v.id, v.status.as_str(), folder_of(v), key_line(v, "status"))
+            })
+            .collect();
+        let newest = project.versions.iter().max_by_key(|v| crate::load::version_key(&v.id));
+        let (file, line) = newest.map_or((root.join("standard"), 0), |v| (version_file(v), key_line(v, "status")));
         diags.error(
-            &root.join("standard"),
-            0,
-            "no version has status = \"current\"",
+            &file,
+            line,
+            format!("no version has status = \"current\": {}", statuses.join(", ")),
             "set status = \"current\" in the version.toml of the version in force",
         );
     }
     for extra in current.iter().skip(1) {
         diags.error(
             &version_file(extra),
-            0,
-            format!("version {} is current, and so is version {}", extra.id, current[0].id),
+            key_line(extra, "status"),
+            format!(
+                "version {} ({}) is current, and so is version {} ({})",
+                extra.id,
+                folder_of(extra),
+                current[0].id,
+                folder_of(current[0])
+            ),
             "only one version can be current: set the older one to \"superseded\"",
         );
     }
     for v in &project.versions {
-        if let Some(prev) = &v.previous
-            && project.version(prev).is_none()
-        {
-            diags.error(
-                &version_file(v),
-                0,
-                format!("previous version \"{prev}\" does not exist"),
-                "set previous to the ID of an existing version folder, or remove it for the first version",
-            );
+        match v.previous.as_deref().map(|p| (p, project.version(p))) {
+            Some((prev, None)) => {
+                let ids: Vec<&str> = project.versions.iter().map(|x| x.id.as_str()).filter(|x| *x != v.id).collect();
+                diags.error(
+                    &version_file(v),
+                    key_line(v, "previous"),
+                    format!("previous version \"{prev}\" does not exist"),
+                    format!(
+                        "set previous to the ID of an existing version folder ({}), or remove it for the first version",
+                        ids.join(", ")
+                    ),
+                );
+            }
+            // Dates are ISO (checked when loading), so they compare as text.
+            Some((_, Some(p))) if v.date < p.date && is_date(&v.date) && is_date(&p.date) => {
+                diags.error(
+                    &version_file(v),
+                    key_line(v, "date"),
+                    format!(
+                        "version {} is dated {}, before the version it revises ({} of {})",
+                        v.id, v.date, p.id, p.date
+                    ),
+                    format!("correct the date: a version comes after its previous one (after {})", p.date),
+                );
+            }
+            _ => {}
         }
     }
+}
+
+/// Whether `s` looks like a YYYY-MM-DD date (the loader reports those that do not).
+fn is_date(s: &str) -> bool {
+    s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-'
 }
 
 fn check_requirement_ids(version: &Version, diags: &mut Diagnostics) {
@@ -370,6 +430,111 @@ fn check_amendments(project: &Project, version: &Version, diags: &mut Diagnostic
                     );
                 }
             }
+        }
+    }
+    if previous.is_some() {
+        check_renumberings(version, prev_id, here, before, file, diags);
+    }
+}
+
+/// The renumberings of `version` as a whole: each moves a requirement of the
+/// previous version that is gone from this one to an ID that is free (not
+/// used by the previous version, unless that requirement moved or was
+/// removed), and no two move the same requirement or onto the same ID.
+fn check_renumberings(
+    version: &Version,
+    prev_id: &str,
+    here: &BTreeMap<String, String>,
+    before: &BTreeMap<String, String>,
+    file: &Path,
+    diags: &mut Diagnostics,
+) {
+    let entries: Vec<(&Amendment, &Renumbering)> =
+        version.amendments.iter().flat_map(|a| a.renumbered.iter().map(move |r| (a, r))).collect();
+    let line = |a: &Amendment, r: &Renumbering| if r.line > 0 { r.line } else { a.line };
+    let moved_away: BTreeSet<&str> = entries.iter().map(|(_, r)| r.from.as_str()).collect();
+    let targets: BTreeSet<&str> = entries.iter().map(|(_, r)| r.to.as_str()).collect();
+    let removed: BTreeSet<&str> =
+        version.amendments.iter().flat_map(|a| a.removed.iter().map(String::as_str)).collect();
+    let mut first_to: BTreeMap<&str, (&Amendment, &Renumbering)> = BTreeMap::new();
+    let mut first_from: BTreeMap<&str, (&Amendment, &Renumbering)> = BTreeMap::new();
+    for &(a, r) in &entries {
+        let at = line(a, r);
+        if r.from == r.to {
+            diags.error(
+                file,
+                at,
+                format!("amendment \"{}\" renumbers {} to itself", a.id, r.from),
+                "remove the renumbering: a requirement that keeps its ID is listed in modified, if it changed",
+            );
+            continue;
+        }
+        if let Some((fa, fr)) = first_to.insert(&r.to, (a, r)) {
+            diags.error(
+                file,
+                at,
+                format!(
+                    "amendment \"{}\" renumbers {} to {}, but line {} (amendment \"{}\") already renumbers {} to {}",
+                    a.id,
+                    r.from,
+                    r.to,
+                    line(fa, fr),
+                    fa.id,
+                    fr.from,
+                    fr.to
+                ),
+                "give each renumbered requirement its own new ID",
+            );
+        }
+        if let Some((fa, fr)) = first_from.insert(&r.from, (a, r)) {
+            diags.error(
+                file,
+                at,
+                format!(
+                    "amendment \"{}\" renumbers {} to {}, but line {} (amendment \"{}\") already renumbers it to {}",
+                    a.id,
+                    r.from,
+                    r.to,
+                    line(fa, fr),
+                    fa.id,
+                    fr.to
+                ),
+                "keep one renumbering of each requirement",
+            );
+        }
+        // The old ID must be gone, unless another requirement moved onto it.
+        if here.contains_key(&r.from) && before.contains_key(&r.from) && !targets.contains(r.from.as_str()) {
+            diags.error(
+                file,
+                at,
+                format!(
+                    "amendment \"{}\" renumbers {} to {}, but {} still exists in version {}",
+                    a.id, r.from, r.to, r.from, version.id
+                ),
+                format!(
+                    "if {} kept its ID, remove the renumbering (list it in modified if it changed); if it moved, give the requirement now numbered {} in {} its new ID",
+                    r.from, r.from, version.id
+                ),
+            );
+        }
+        // The new ID must be free, unless its holder moved away or was removed.
+        if here.contains_key(&r.to)
+            && before.contains_key(&r.to)
+            && !moved_away.contains(r.to.as_str())
+            && !removed.contains(r.to.as_str())
+        {
+            diags.error(
+                file,
+                at,
+                format!(
+                    "amendment \"{}\" renumbers {} to {}, but {} exists in both {prev_id} and {}: it is that requirement's ID",
+                    a.id, r.from, r.to, r.to, version.id
+                ),
+                format!(
+                    "correct the target to the ID {} has in {}, or if {} of {prev_id} moved too, declare its renumbering",
+                    r.from, version.id, r.to
+                ),
+            );
         }
     }
 }
@@ -659,13 +824,34 @@ fn check_version_coverage(project: &Project, version: &Version, diags: &mut Diag
 
     let at =
         |v: &Version, id: &str| v.requirement(id).map(|(_, r)| (r.file.clone(), r.line)).unwrap_or((file.clone(), 0));
+    // Likely renumberings (a removal and an addition of nearly the same
+    // text, each requirement in its best pair): the one error for each is
+    // the renumbering to declare, not "list it in added / removed".
+    let likely = likely_renumberings(previous, version, &diff);
+    let paired_new: BTreeSet<&str> = likely.iter().map(|(_, new, _)| new.as_str()).collect();
+    let paired_old: BTreeSet<&str> = likely.iter().map(|(old, _, _)| old.as_str()).collect();
+    for (old_id, new_id, sim) in &likely {
+        let Some((_, new)) = version.requirement(new_id) else { continue };
+        diags.error(
+            &new.file,
+            new.line,
+            format!(
+                "{new_id} is new and {old_id} was removed, but their texts are {:.0}% the same: an undeclared renumbering?",
+                sim * 100.0
+            ),
+            format!(
+                "declare it in {}: renumbered = [{{ from = \"{old_id}\", to = \"{new_id}\" }}]",
+                diags.shown(&file)
+            ),
+        );
+    }
     for c in &diff.changes {
-        let fix_entry = format!("add it to an entry of {} that gives the reason for the change", file.display());
+        let fix_entry = format!("add it to an entry of {} that gives the reason for the change", diags.shown(&file));
         let fix_entry = fix_entry.as_str();
         match c.change {
             ChangeKind::Added => {
                 let id = c.id.as_deref().unwrap_or("");
-                if declared(|a| a.added.iter().collect(), id).is_none() {
+                if declared(|a| a.added.iter().collect(), id).is_none() && !paired_new.contains(id) {
                     let (f, l) = at(version, id);
                     diags.error(
                         &f,
@@ -677,7 +863,7 @@ fn check_version_coverage(project: &Project, version: &Version, diags: &mut Diag
             }
             ChangeKind::Removed => {
                 let id = c.old_id.as_deref().unwrap_or("");
-                if !named_removed.contains(id) {
+                if !named_removed.contains(id) && !paired_old.contains(id) {
                     let (f, l) = at(previous, id);
                     diags.error(
                         &f,
@@ -694,7 +880,12 @@ fn check_version_coverage(project: &Project, version: &Version, diags: &mut Diag
                 let id = c.id.as_deref().unwrap_or("");
                 if declared(|a| a.modified.iter().collect(), id).is_none() {
                     let (f, l) = at(version, id);
-                    let what = if c.text_changed { "its text" } else { "its metadata" };
+                    let mut parts: Vec<String> = Vec::new();
+                    if c.text_changed {
+                        parts.push("its text".into());
+                    }
+                    parts.extend(c.meta.iter().map(|m| format!("{} \"{}\" -> \"{}\"", m.field, m.old, m.new)));
+                    let what = parts.join("; ");
                     diags.error(
                         &f,
                         l,
@@ -731,6 +922,7 @@ fn check_version_coverage(project: &Project, version: &Version, diags: &mut Diag
             );
         }
     }
+    check_prose_coverage(project, version, previous, &file, &diff, diags);
     // Entries naming an added requirement that existed before (and was not renumbered).
     for (id, kind) in &named_new {
         if *kind == ChangeKindDeclared::Added
@@ -757,31 +949,97 @@ fn check_version_coverage(project: &Project, version: &Version, diags: &mut Diag
             );
         }
     }
-    // Undeclared renumbering: a removal and an addition of nearly the same text.
-    let removed: Vec<&crate::diff::RequirementChange> =
-        diff.changes.iter().filter(|c| c.change == ChangeKind::Removed).collect();
-    for added in diff.changes.iter().filter(|c| c.change == ChangeKind::Added) {
-        let (Some(new_id), Some((_, new))) =
-            (added.id.as_deref(), added.id.as_deref().and_then(|i| version.requirement(i)))
-        else {
-            continue;
-        };
-        for rem in &removed {
-            let Some((_, old)) = rem.old_id.as_deref().and_then(|i| previous.requirement(i)) else { continue };
-            let sim = crate::diff::similarity(
-                &format!("{}\n{}", old.title, old.body),
-                &format!("{}\n{}", new.title, new.body),
+}
+
+/// With `prose_amendments = true` in standard.toml: every chapter whose own
+/// text changed is named in an entry's `chapters`, and every chapter an
+/// entry names did change. Without it, `chapters` is optional but must name
+/// chapters whose text changed.
+fn check_prose_coverage(
+    project: &Project,
+    version: &Version,
+    previous: &Version,
+    file: &Path,
+    diff: &crate::diff::VersionDiff,
+    diags: &mut Diagnostics,
+) {
+    let changed: BTreeSet<&str> = diff.chapters.iter().map(|c| c.slug.as_str()).collect();
+    let named: BTreeSet<&str> =
+        version.amendments.iter().flat_map(|a| a.chapters.iter().map(|(c, _)| c.as_str())).collect();
+    if project.standard.prose_amendments {
+        for c in diff.chapters.iter().filter(|c| !named.contains(c.slug.as_str())) {
+            let at = version.chapter(&c.slug).or_else(|| previous.chapter(&c.slug)).map(|ch| ch.file.clone());
+            diags.error(
+                &at.unwrap_or_else(|| file.to_path_buf()),
+                1,
+                format!(
+                    "the text of chapter {} ({}) changed since {} but no amendment entry lists it in chapters",
+                    c.slug,
+                    c.change.as_str(),
+                    previous.id
+                ),
+                format!(
+                    "add chapters = [\"{}\"] to an entry of {} that gives the reason (standard.toml sets prose_amendments = true)",
+                    c.slug,
+                    diags.shown(file)
+                ),
             );
+        }
+    }
+    for a in &version.amendments {
+        for (slug, line) in a.chapters.iter().filter(|(c, _)| !changed.contains(c.as_str())) {
+            let exists = version.chapter(slug).is_some() || previous.chapter(slug).is_some();
+            diags.error(
+                file,
+                *line,
+                if exists {
+                    format!("amendment \"{}\" names chapter {slug}, whose text did not change since {}", a.id, previous.id)
+                } else {
+                    format!("amendment \"{}\" names chapter {slug}, which is in neither {} nor {}", a.id, previous.id, version.id)
+                },
+                "remove it from chapters, or name a chapter (its file name without .md) whose prose or headings changed",
+            );
+        }
+    }
+}
+
+/// The likely renumberings of a diff: (old ID, new ID, similarity) for each
+/// removed and added requirement whose texts are at least
+/// [`RENUMBER_SIMILARITY`] the same, the most similar pairs first, each
+/// requirement in one pair.
+fn likely_renumberings(
+    previous: &Version,
+    version: &Version,
+    diff: &crate::diff::VersionDiff,
+) -> Vec<(String, String, f32)> {
+    let removed: Vec<(&str, &Requirement)> = diff
+        .changes
+        .iter()
+        .filter(|c| c.change == ChangeKind::Removed)
+        .filter_map(|c| c.old_id.as_deref().and_then(|i| previous.requirement(i)).map(|(_, r)| (r.id.as_str(), r)))
+        .collect();
+    let mut pairs = Vec::new();
+    for added in diff.changes.iter().filter(|c| c.change == ChangeKind::Added) {
+        let Some((_, new)) = added.id.as_deref().and_then(|i| version.requirement(i)) else { continue };
+        for (old_id, old) in &removed {
+            let sim = crate::diff::similarity(&renumber_text(old), &renumber_text(new));
             if sim >= RENUMBER_SIMILARITY {
-                diags.error(
-                    &new.file,
-                    new.line,
-                    format!("{new_id} is new and {} was removed, but their texts are {:.0}% the same: an undeclared renumbering?", old.id, sim * 100.0),
-                    format!("declare it in {}: renumbered = [{{ from = \"{}\", to = \"{new_id}\" }}]", file.display(), old.id),
-                );
+                pairs.push((std::cmp::Reverse((sim * 1e6) as u64), old_id.to_string(), new.id.clone(), sim));
             }
         }
     }
+    pairs.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
+    let (mut used_old, mut used_new) = (BTreeSet::new(), BTreeSet::new());
+    let mut out = Vec::new();
+    for (_, old, new, sim) in pairs {
+        if used_old.contains(&old) || used_new.contains(&new) {
+            continue;
+        }
+        used_old.insert(old.clone());
+        used_new.insert(new.clone());
+        out.push((old, new, sim));
+    }
+    out
 }
 
 /// The kind of change an amendment entry declares for an ID of the new version.

@@ -81,6 +81,15 @@ impl Diagnostics {
         self.items.push(Diagnostic { severity, file, line, message, fix });
     }
 
+    /// `path` as diagnostics show it: relative to the project root where
+    /// it is under it, with `/` separators, the same from the command line
+    /// and in `craftpub serve` (for paths named inside messages and fixes).
+    pub fn shown(&self, path: &Path) -> String {
+        let path = path.strip_prefix(&self.root).unwrap_or(path);
+        let path = path.strip_prefix(".").unwrap_or(path);
+        path.to_string_lossy().replace('\\', "/")
+    }
+
     /// Records an error at `file:line` with the fix to suggest.
     pub fn error(&mut self, file: &Path, line: usize, message: impl Into<String>, fix: impl Into<String>) {
         self.push(Severity::Error, file, line, message.into(), fix.into());

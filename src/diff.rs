@@ -47,12 +47,24 @@ impl ChangeKind {
     }
 }
 
+/// What a word operation does to the text: serialised (in the diff JSON)
+/// as `equal`, `insert` or `delete`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    /// Text in both versions.
+    Equal,
+    /// Text only in the later version.
+    Insert,
+    /// Text only in the earlier version.
+    Delete,
+}
+
 /// One operation of a word diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WordOp {
     /// `equal`, `insert` or `delete`.
-    #[schemars(extend("enum" = ["equal", "insert", "delete"]))]
-    pub op: &'static str,
+    pub op: Op,
     /// The text, Markdown source.
     pub text: String,
 }
@@ -117,6 +129,46 @@ pub struct RequirementChange {
     /// Whether the word operations show the source (English) text because
     /// the translation shown did not follow the change (it is outdated).
     pub text_in_source_language: bool,
+    /// The section it moved from and to, when its section's heading differs
+    /// (for changed requirements in both versions; an unchanged one under a
+    /// renamed heading shows in the chapter's text change).
+    pub section: Option<SectionMove>,
+    /// The whole metadata of an added requirement (the later version's) or
+    /// a removed one (the earlier version's): every field is new, or gone.
+    pub metadata: Option<RequirementMeta>,
+}
+
+/// A requirement that moved to another section (its heading's text differs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SectionMove {
+    /// The heading of its section in the earlier version (null: no section).
+    pub old: Option<String>,
+    /// The heading of its section in the later version (null: no section).
+    pub new: Option<String>,
+}
+
+/// A change of a chapter's own text, apart from its requirements: its
+/// title, its section headings and its prose (the introduction, a module's
+/// opening text, the glossary, an annex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChapterChange {
+    /// The chapter's file name without `.md`: its key across versions.
+    pub slug: String,
+    /// Its kind (the later version's when it is in both).
+    pub kind: ChapterKind,
+    /// For modules and schemes, the module number.
+    pub module: Option<String>,
+    /// `added`, `removed` or `modified`.
+    pub change: ChangeKind,
+    /// The title in the earlier version (null when added).
+    pub old_title: Option<String>,
+    /// The title in the later version (null when removed).
+    pub new_title: Option<String>,
+    /// Word operations on the title.
+    pub title_ops: Vec<WordOp>,
+    /// Word operations on the chapter's own text, Markdown: its prose
+    /// pieces and `## ` section headings in order, paragraphs apart.
+    pub text_ops: Vec<WordOp>,
 }
 
 /// The changes between two versions.
@@ -129,6 +181,110 @@ pub struct VersionDiff {
     /// Every requirement of either version, in the later version's order,
     /// removed ones after the requirement that preceded them.
     pub changes: Vec<RequirementChange>,
+    /// The chapters whose own text changed (or that were added or removed),
+    /// in the later version's order, removed ones at the end; in English
+    /// (the source language) in every language's diff.
+    pub chapters: Vec<ChapterChange>,
+}
+
+impl ChapterChange {
+    /// The chapter's kind as in the sources (`introduction`, `module`...).
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            ChapterKind::Introduction => "introduction",
+            ChapterKind::Module => "module",
+            ChapterKind::Scheme => "scheme",
+            ChapterKind::Glossary => "glossary",
+            ChapterKind::Annex => "annex",
+        }
+    }
+}
+
+/// A chapter's own text as a diff compares it: its prose and section
+/// headings (as `## ` lines) in order, paragraphs apart.
+pub fn chapter_text(c: &Chapter) -> String {
+    let mut pieces: Vec<String> = Vec::new();
+    for b in &c.blocks {
+        match b {
+            Block::Prose { text, .. } if !text.trim().is_empty() => pieces.push(text.trim().to_owned()),
+            Block::Section(s) => pieces.push(format!("## {}", s.title)),
+            _ => {}
+        }
+    }
+    pieces.join("\n\n")
+}
+
+/// The chapters whose own text differs between `from` and `to`.
+fn chapter_changes(project: &Project, from: &Version, to: &Version) -> Vec<ChapterChange> {
+    let whole =
+        |op: Op, text: &str| if text.is_empty() { Vec::new() } else { vec![WordOp { op, text: text.to_owned() }] };
+    let mut out = Vec::new();
+    for c in &to.chapters {
+        let new_text = chapter_text(c);
+        match from.chapter(&c.slug) {
+            Some(o) => {
+                let old_text = chapter_text(o);
+                if o.title == c.title && same_words(&old_text, &new_text) {
+                    continue;
+                }
+                let title_ops = if o.title == c.title {
+                    whole(Op::Equal, &c.title)
+                } else {
+                    memo_word_diff(project, &o.title, &c.title)
+                };
+                let text_ops = if same_words(&old_text, &new_text) {
+                    whole(Op::Equal, &new_text)
+                } else {
+                    memo_word_diff(project, &old_text, &new_text)
+                };
+                out.push(ChapterChange {
+                    slug: c.slug.clone(),
+                    kind: c.kind,
+                    module: c.module.clone(),
+                    change: ChangeKind::Modified,
+                    old_title: Some(o.title.clone()),
+                    new_title: Some(c.title.clone()),
+                    title_ops,
+                    text_ops,
+                });
+            }
+            None => out.push(ChapterChange {
+                slug: c.slug.clone(),
+                kind: c.kind,
+                module: c.module.clone(),
+                change: ChangeKind::Added,
+                old_title: None,
+                new_title: Some(c.title.clone()),
+                title_ops: whole(Op::Insert, &c.title),
+                text_ops: whole(Op::Insert, &new_text),
+            }),
+        }
+    }
+    for o in from.chapters.iter().filter(|o| to.chapter(&o.slug).is_none()) {
+        out.push(ChapterChange {
+            slug: o.slug.clone(),
+            kind: o.kind,
+            module: o.module.clone(),
+            change: ChangeKind::Removed,
+            old_title: Some(o.title.clone()),
+            new_title: None,
+            title_ops: whole(Op::Delete, &o.title),
+            text_ops: whole(Op::Delete, &chapter_text(o)),
+        });
+    }
+    out
+}
+
+/// The heading of the section requirement `r` of `v` is in.
+fn section_title<'v>(v: &'v Version, r: &Requirement) -> Option<&'v str> {
+    let anchor = r.section.as_deref()?;
+    v.chapters.iter().flat_map(|c| c.sections()).find(|s| s.anchor == anchor).map(|s| s.title.as_str())
+}
+
+/// The section move of a requirement from `o` (in `from`) to `r` (in `to`), if its section's heading differs.
+fn section_move(from: &Version, o: &Requirement, to: &Version, r: &Requirement) -> Option<SectionMove> {
+    let (old, new) = (section_title(from, o), section_title(to, r));
+    (old != new).then(|| SectionMove { old: old.map(str::to_owned), new: new.map(str::to_owned) })
 }
 
 impl VersionDiff {
@@ -219,7 +375,7 @@ pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
     let new_keys: Vec<&str> = new_tokens.iter().map(key).collect();
     let diff = TextDiff::configure().algorithm(Algorithm::Patience).diff_slices(&old_keys, &new_keys);
     let mut ops: Vec<WordOp> = Vec::new();
-    let mut push = |op: &'static str, parts: &[&str]| {
+    let mut push = |op: Op, parts: &[&str]| {
         let text: String = parts.concat();
         if text.is_empty() {
             return;
@@ -231,12 +387,12 @@ pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
     };
     for op in diff.ops() {
         match *op {
-            DiffOp::Equal { new_index, len, .. } => push("equal", &new_tokens[new_index..new_index + len]),
-            DiffOp::Delete { old_index, old_len, .. } => push("delete", &old_tokens[old_index..old_index + old_len]),
-            DiffOp::Insert { new_index, new_len, .. } => push("insert", &new_tokens[new_index..new_index + new_len]),
+            DiffOp::Equal { new_index, len, .. } => push(Op::Equal, &new_tokens[new_index..new_index + len]),
+            DiffOp::Delete { old_index, old_len, .. } => push(Op::Delete, &old_tokens[old_index..old_index + old_len]),
+            DiffOp::Insert { new_index, new_len, .. } => push(Op::Insert, &new_tokens[new_index..new_index + new_len]),
             DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                push("delete", &old_tokens[old_index..old_index + old_len]);
-                push("insert", &new_tokens[new_index..new_index + new_len]);
+                push(Op::Delete, &old_tokens[old_index..old_index + old_len]);
+                push(Op::Insert, &new_tokens[new_index..new_index + new_len]);
             }
         }
     }
@@ -250,14 +406,14 @@ fn absorb_lone_spaces(ops: Vec<WordOp>) -> Vec<WordOp> {
     let mut i = 0;
     while i < ops.len() {
         let op = &ops[i];
-        let lone_space = op.op == "equal" && op.text.trim().is_empty() && !op.text.contains('\n');
+        let lone_space = op.op == Op::Equal && op.text.trim().is_empty() && !op.text.contains('\n');
         if lone_space && i > 0 && i + 2 < ops.len() + 1 {
             let prev_changed = out.len() >= 2
-                && out[out.len() - 1].op != "equal"
-                && out[out.len() - 2].op != "equal"
+                && out[out.len() - 1].op != Op::Equal
+                && out[out.len() - 2].op != Op::Equal
                 && out[out.len() - 1].op != out[out.len() - 2].op;
-            let next = ops.get(i + 1).map(|o| o.op != "equal").unwrap_or(false);
-            let next2 = ops.get(i + 2).map(|o| o.op != "equal").unwrap_or(false);
+            let next = ops.get(i + 1).map(|o| o.op != Op::Equal).unwrap_or(false);
+            let next2 = ops.get(i + 2).map(|o| o.op != Op::Equal).unwrap_or(false);
             if prev_changed && next && next2 {
                 let n = out.len();
                 out[n - 2].text.push_str(&op.text);
@@ -273,10 +429,10 @@ fn absorb_lone_spaces(ops: Vec<WordOp>) -> Vec<WordOp> {
         // Merge "delete, insert, delete, insert" into "delete, insert".
         let n = out.len();
         if n >= 4
-            && out[n - 1].op == "insert"
-            && out[n - 2].op == "delete"
-            && out[n - 3].op == "insert"
-            && out[n - 4].op == "delete"
+            && out[n - 1].op == Op::Insert
+            && out[n - 2].op == Op::Delete
+            && out[n - 3].op == Op::Insert
+            && out[n - 4].op == Op::Delete
         {
             let ins = out.pop().map(|o| o.text).unwrap_or_default();
             let del = out.pop().map(|o| o.text).unwrap_or_default();
@@ -294,6 +450,26 @@ pub fn similarity(old: &str, new: &str) -> f32 {
     let a: Vec<&str> = tokens(old).into_iter().filter(|w| !w.trim().is_empty()).collect();
     let b: Vec<&str> = tokens(new).into_iter().filter(|w| !w.trim().is_empty()).collect();
     TextDiff::configure().algorithm(Algorithm::Patience).diff_slices(&a, &b).ratio()
+}
+
+/// Each metadata field of `m` with its value, as in the sources (lists
+/// joined by ", "); the optional lists only when not empty.
+pub fn metadata_fields(m: &RequirementMeta) -> Vec<(&'static str, String)> {
+    fn list<T: Vocabulary + PartialEq>(v: &[T]) -> String {
+        v.iter().map(|x| x.name()).collect::<Vec<_>>().join(", ")
+    }
+    let mut out = vec![
+        ("applies-to", list(&m.applies_to)),
+        ("level", m.level.name().to_owned()),
+        ("timeframe", m.timeframe.name().to_owned()),
+    ];
+    if !m.oecd.is_empty() {
+        out.push(("oecd", list(&m.oecd)));
+    }
+    if !m.commodities.is_empty() {
+        out.push(("commodities", list(&m.commodities)));
+    }
+    out
 }
 
 fn meta_changes(old: &RequirementMeta, new: &RequirementMeta) -> Vec<MetaChange> {
@@ -513,7 +689,7 @@ pub fn compare_in(
             localize_change(project, e, (from, old), (to, new), shown)
         })
         .collect();
-    VersionDiff { from: from.id.clone(), to: to.id.clone(), changes }
+    VersionDiff { from: from.id.clone(), to: to.id.clone(), changes, chapters: english.chapters.clone() }
 }
 
 /// The change `e` of the English diff as a language shows it (see
@@ -542,10 +718,12 @@ fn localize_change(
             effect: e.effect,
             amendments: e.amendments.clone(),
             text_in_source_language: stale,
+            section: e.section.clone(),
+            metadata: e.metadata.clone(),
         }
     };
-    let one = |op: &'static str, text: &str| vec![WordOp { op, text: text.to_owned() }];
-    let whole = |op: &'static str, t: ShownText| {
+    let one = |op: Op, text: &str| vec![WordOp { op, text: text.to_owned() }];
+    let whole = |op: Op, t: ShownText| {
         let ops = [
             one(op, &t.title),
             one(op, t.body.trim_end()),
@@ -555,11 +733,11 @@ fn localize_change(
     };
     match (e.change, old, new) {
         (ChangeKind::Removed, Some(o), _) => {
-            let (title, ops) = whole("delete", shown(from, o));
+            let (title, ops) = whole(Op::Delete, shown(from, o));
             with_ops(Some(title), None, ops, false)
         }
         (ChangeKind::Added, _, Some(r)) => {
-            let (title, ops) = whole("insert", shown(to, r));
+            let (title, ops) = whole(Op::Insert, shown(to, r));
             with_ops(None, Some(title), ops, false)
         }
         (_, Some(o), Some(r)) => {
@@ -576,7 +754,7 @@ fn localize_change(
                 if e.text_changed {
                     memo_word_diff(project, a.trim_end(), b.trim_end())
                 } else {
-                    vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
+                    vec![WordOp { op: Op::Equal, text: b.trim_end().to_owned() }]
                 }
             };
             let ops = [
@@ -637,17 +815,19 @@ fn compare_with(
                 old_title: Some(t.title.clone()),
                 new_title: None,
                 text_changed: true,
-                title_ops: vec![WordOp { op: "delete", text: t.title.clone() }],
-                body_ops: vec![WordOp { op: "delete", text: t.body.trim_end().to_owned() }],
+                title_ops: vec![WordOp { op: Op::Delete, text: t.title.clone() }],
+                body_ops: vec![WordOp { op: Op::Delete, text: t.body.trim_end().to_owned() }],
                 guidance_ops: t
                     .guidance
                     .iter()
-                    .map(|g| WordOp { op: "delete", text: g.trim_end().to_owned() })
+                    .map(|g| WordOp { op: Op::Delete, text: g.trim_end().to_owned() })
                     .collect(),
                 meta: Vec::new(),
                 effect: None,
                 amendments: amendments_for(from, &r.id),
                 text_in_source_language: false,
+                section: None,
+                metadata: Some(r.meta.clone()),
             });
         }
     };
@@ -664,17 +844,19 @@ fn compare_with(
                 old_title: None,
                 new_title: Some(new_text.title.clone()),
                 text_changed: true,
-                title_ops: vec![WordOp { op: "insert", text: new_text.title.clone() }],
-                body_ops: vec![WordOp { op: "insert", text: new_text.body.trim_end().to_owned() }],
+                title_ops: vec![WordOp { op: Op::Insert, text: new_text.title.clone() }],
+                body_ops: vec![WordOp { op: Op::Insert, text: new_text.body.trim_end().to_owned() }],
                 guidance_ops: new_text
                     .guidance
                     .iter()
-                    .map(|g| WordOp { op: "insert", text: g.trim_end().to_owned() })
+                    .map(|g| WordOp { op: Op::Insert, text: g.trim_end().to_owned() })
                     .collect(),
                 meta: Vec::new(),
                 effect: None,
                 amendments: amendments_for(to, &r.id),
                 text_in_source_language: false,
+                section: None,
+                metadata: Some(r.meta.clone()),
             },
             Some(o) => {
                 let text_changed = o.title != r.title
@@ -692,11 +874,12 @@ fn compare_with(
                     ChangeKind::Unchanged
                 };
                 let (r_id, o_id) = (r.id.clone(), o.id.clone());
+                let section = if kind == ChangeKind::Unchanged { None } else { section_move(from, o, to, r) };
                 let diff_or_equal = |a: &str, b: &str| {
                     if text_changed {
                         memo_word_diff(project, a.trim_end(), b.trim_end())
                     } else {
-                        vec![WordOp { op: "equal", text: b.trim_end().to_owned() }]
+                        vec![WordOp { op: Op::Equal, text: b.trim_end().to_owned() }]
                     }
                 };
                 let shown_old = shown(from, o);
@@ -724,6 +907,8 @@ fn compare_with(
                     meta,
                     amendments: if kind == ChangeKind::Unchanged { Vec::new() } else { amendments_for(to, &r_id) },
                     text_in_source_language: stale,
+                    section,
+                    metadata: None,
                 }
             }
         };
@@ -737,7 +922,7 @@ fn compare_with(
     for key in rest {
         emit_removed(key, &mut removed_after, &mut changes);
     }
-    VersionDiff { from: from.id.clone(), to: to.id.clone(), changes }
+    VersionDiff { from: from.id.clone(), to: to.id.clone(), changes, chapters: chapter_changes(project, from, to) }
 }
 
 #[cfg(test)]
@@ -747,8 +932,8 @@ mod tests {
     fn render(ops: &[WordOp]) -> String {
         ops.iter()
             .map(|o| match o.op {
-                "insert" => format!("{{+{}+}}", o.text),
-                "delete" => format!("[-{}-]", o.text),
+                Op::Insert => format!("{{+{}+}}", o.text),
+                Op::Delete => format!("[-{}-]", o.text),
                 _ => o.text.clone(),
             })
             .collect()
@@ -837,10 +1022,21 @@ pub struct Lineage {
 /// Every requirement's lineage, and an index from (version, ID) to the
 /// lineage's position.
 pub fn lineages(project: &Project) -> (Vec<Lineage>, BTreeMap<(String, String), usize>) {
+    lineages_of(project, project.versions.len())
+}
+
+/// The lineages a build of the first `n` versions alone had (what an
+/// earlier build published: see [`crate::permanence`]).
+pub fn lineages_upto(project: &Project, n: usize) -> Vec<Lineage> {
+    lineages_of(project, n).0
+}
+
+/// [`lineages`] of the first `n` versions.
+fn lineages_of(project: &Project, n: usize) -> (Vec<Lineage>, BTreeMap<(String, String), usize>) {
     let mut out: Vec<Lineage> = Vec::new();
     let mut index = BTreeMap::new();
     let mut names = BTreeSet::new();
-    for v in project.versions.iter().rev() {
+    for v in project.versions[..n.min(project.versions.len())].iter().rev() {
         for (_, r) in v.requirements() {
             if index.contains_key(&(v.id.clone(), r.id.clone())) {
                 continue;

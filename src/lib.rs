@@ -22,6 +22,7 @@ pub mod load;
 pub mod localize;
 pub mod markdown;
 pub mod model;
+pub mod permanence;
 pub mod po;
 pub mod render;
 pub mod scaffold;

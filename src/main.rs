@@ -446,9 +446,10 @@ fn main() -> ExitCode {
                                 .unwrap_or_default();
                             let file = c.file.as_deref().map(|f| format!(" {f}")).unwrap_or_default();
                             out!(
-                                "  chapter {} ({}.md): title and text {}{file}{from}",
+                                "  chapter {} ({}.md): {} {}{file}{from}",
                                 c.title,
                                 c.slug,
+                                c.parts_label(),
                                 c.status.as_str()
                             );
                             for line in ops_to_terminal(&c.english_changes, colour).lines() {
@@ -739,14 +740,27 @@ fn diff_text(d: &diff::VersionDiff, colour: bool) -> String {
             c.change.as_str().to_uppercase(),
             ops_to_terminal(&c.title_ops, colour)
         ));
+        if let Some(m) = &c.metadata {
+            for (field, value) in diff::metadata_fields(m) {
+                let op = if c.change == diff::ChangeKind::Removed { diff::Op::Delete } else { diff::Op::Insert };
+                out.push_str(&format!("  {field}: {}\n", ops_to_terminal(&[diff::WordOp { op, text: value }], colour)));
+            }
+        }
+        if let Some(s) = &c.section {
+            out.push_str(&format!(
+                "  section: {} -> {}\n",
+                s.old.as_deref().unwrap_or("(none)"),
+                s.new.as_deref().unwrap_or("(none)")
+            ));
+        }
         for m in &c.meta {
             out.push_str(&format!(
                 "  {}: {} ({})\n",
                 m.field,
                 ops_to_terminal(
                     &[
-                        diff::WordOp { op: "delete", text: m.old.clone() },
-                        diff::WordOp { op: "insert", text: m.new.clone() }
+                        diff::WordOp { op: diff::Op::Delete, text: m.old.clone() },
+                        diff::WordOp { op: diff::Op::Insert, text: m.new.clone() }
                     ],
                     colour
                 ),
@@ -766,6 +780,21 @@ fn diff_text(d: &diff::VersionDiff, colour: bool) -> String {
         }
         for a in &c.amendments {
             out.push_str(&format!("  Why ({} {}): {}\n", a.version, a.id, a.title));
+        }
+    }
+    if !d.chapters.is_empty() {
+        out.push_str("\nChapter texts (prose and headings, apart from requirements)\n");
+    }
+    for c in &d.chapters {
+        out.push_str(&format!(
+            "\n{} {} {}: {}\n",
+            c.change.as_str().to_uppercase(),
+            c.kind_name(),
+            c.slug,
+            ops_to_terminal(&c.title_ops, colour)
+        ));
+        for line in ops_to_terminal(&c.text_ops, colour).lines() {
+            out.push_str(&format!("  {line}\n"));
         }
     }
     out

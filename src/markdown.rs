@@ -220,6 +220,31 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Escapes plain text (a diff's words, not parsed as Markdown) for HTML,
+/// turning each `[[ID]]` cross-reference into a link as [`to_html`] does
+/// (`<a href="URL">ID</a>`); one that `resolve` cannot place is shown as
+/// its bare ID, never as `[[ID]]`.
+pub fn escape_with_refs(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (id, offset) in cross_references(text) {
+        out.push_str(&escape(&text[from..offset]));
+        match resolve(id) {
+            Some(url) => {
+                out.push_str("<a href=\"");
+                pulldown_cmark_escape::escape_href(&mut out, &url).ok();
+                out.push_str("\">");
+                out.push_str(&escape(id));
+                out.push_str("</a>");
+            }
+            None => out.push_str(&escape(id)),
+        }
+        from = offset + id.len() + 4;
+    }
+    out.push_str(&escape(&text[from..]));
+    out
+}
+
 /// Every `[[ID]]` cross-reference in `text`: the ID and its byte offset.
 pub fn cross_references(text: &str) -> Vec<(&str, usize)> {
     let mut out = Vec::new();
@@ -269,6 +294,17 @@ mod tests {
         let html = to_html("![a map](https://evil.example/x.png)", &none);
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("a map"));
+    }
+
+    #[test]
+    fn escaped_text_links_its_cross_references() {
+        let resolve = |id: &str| (id == "1.2.3").then(|| "m.html#req-1.2.3".to_owned());
+        assert_eq!(
+            escape_with_refs("See <[[1.2.3]]> & [[9.9.9]].", &resolve),
+            "See &lt;<a href=\"m.html#req-1.2.3\">1.2.3</a>&gt; &amp; 9.9.9."
+        );
+        // The same link markup as a rendered chapter.
+        assert!(to_html("See [[1.2.3]].", &resolve).contains("<a href=\"m.html#req-1.2.3\">1.2.3</a>"));
     }
 
     #[test]

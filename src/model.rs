@@ -227,6 +227,10 @@ pub struct StandardMeta {
     /// Publish diffs between every pair of versions, not only those of
     /// [`crate::diff::published_pairs`]'s rule.
     pub all_diffs: bool,
+    /// Whether a change of a chapter's own text (its prose, headings or
+    /// title) needs an amendment entry naming the chapter (`chapters =
+    /// ["introduction"]`), as a requirement's change does.
+    pub prose_amendments: bool,
 }
 
 /// Where a version stands in its life.
@@ -683,6 +687,11 @@ pub struct Requirement {
     pub guidance_line: usize,
 }
 
+/// Serialises an amendment entry's chapters as their names.
+fn chapter_names<S: serde::Serializer>(chapters: &[(String, usize)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(chapters.iter().map(|(name, _)| name))
+}
+
 /// One entry of a version's amendment history.
 #[derive(Debug, Clone, Serialize)]
 pub struct Amendment {
@@ -700,6 +709,10 @@ pub struct Amendment {
     pub modified: Vec<String>,
     /// Renumberings, previous ID to new ID.
     pub renumbered: Vec<Renumbering>,
+    /// The chapters (file names without `.md`) whose own text the entry
+    /// changes, with the line each is named on.
+    #[serde(serialize_with = "chapter_names")]
+    pub chapters: Vec<(String, usize)>,
     /// The line of the entry in the amendment file.
     #[serde(skip)]
     pub line: usize,
@@ -729,6 +742,9 @@ pub struct Renumbering {
     pub from: String,
     /// The ID in this version.
     pub to: String,
+    /// The 1-based line of the entry in amendments.toml (0 when made in memory).
+    #[serde(skip)]
+    pub line: usize,
 }
 
 impl fmt::Display for Renumbering {

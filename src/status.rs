@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::diff::{WordOp, word_diff};
+use crate::diff::{Op, WordOp, word_diff};
 use crate::localize::{Coverage, Localizer, TranslationStatus};
 use crate::model::*;
 
@@ -86,11 +86,28 @@ pub struct ChapterStatus {
     /// Word diff of the chapter's English text (title, headings, prose) from
     /// the version translated to now; empty when the earlier text is unknown.
     pub english_changes: Vec<WordOp>,
+    /// What is not current: `title`, `text` (headings and prose), or both
+    /// (both when the English the translation was made from is unknown).
+    pub parts: Vec<&'static str>,
+}
+
+impl ChapterStatus {
+    /// What is not current, for people: "title and text", "title" or "text".
+    pub fn parts_label(&self) -> String {
+        self.parts.join(" and ")
+    }
 }
 
 /// A chapter's own English text: its title, headings and prose.
 fn chapter_text(c: &Chapter) -> String {
     let mut t = c.title.clone();
+    t.push_str(&chapter_prose(c));
+    t
+}
+
+/// A chapter's English headings and prose, without its title.
+fn chapter_prose(c: &Chapter) -> String {
+    let mut t = String::new();
     for b in &c.blocks {
         match b {
             Block::Prose { text, .. } => {
@@ -197,6 +214,18 @@ pub fn report(
                             english_changes: before
                                 .map(|(_, old)| word_diff(&chapter_text(old), &chapter_text(c.source)))
                                 .unwrap_or_default(),
+                            parts: match (c.status, before) {
+                                (TranslationStatus::Outdated, Some((_, old))) => {
+                                    let title = old.title != c.source.title;
+                                    let text = chapter_prose(old) != chapter_prose(c.source);
+                                    match (title, text) {
+                                        (true, false) => vec!["title"],
+                                        (false, true) => vec!["text"],
+                                        _ => vec!["title", "text"],
+                                    }
+                                }
+                                _ => vec!["title", "text"],
+                            },
                         }
                     })
                     .collect(),
@@ -236,14 +265,26 @@ pub fn report(
 
 /// Renders word operations for a terminal: `[-deleted-]{+inserted+}`, or in
 /// colour (red and green) when `colour` is set.
+///
+/// No line break falls inside a change: the lines of a paragraph are
+/// joined (the terminal wraps them), and a change that spans paragraphs is
+/// closed at the end of each and opened again on the next, so that a
+/// caller printing the result line by line never cuts `[-basic` / `-]measures`.
 pub fn ops_to_terminal(ops: &[WordOp], colour: bool) -> String {
+    let wrap = |op: Op, text: &str| match (op, colour) {
+        (Op::Insert, true) => format!("\x1b[32;4m{text}\x1b[0m"),
+        (Op::Delete, true) => format!("\x1b[31;9m{text}\x1b[0m"),
+        (Op::Insert, false) => format!("{{+{text}+}}"),
+        (Op::Delete, false) => format!("[-{text}-]"),
+        (Op::Equal, _) => text.to_owned(),
+    };
     ops.iter()
-        .map(|o| match (o.op, colour) {
-            ("insert", true) => format!("\x1b[32;4m{}\x1b[0m", o.text),
-            ("delete", true) => format!("\x1b[31;9m{}\x1b[0m", o.text),
-            ("insert", false) => format!("{{+{}+}}", o.text),
-            ("delete", false) => format!("[-{}-]", o.text),
-            _ => o.text.clone(),
+        .map(|o| {
+            o.text
+                .split("\n\n")
+                .map(|p| if p.is_empty() { String::new() } else { wrap(o.op, &p.replace('\n', " ")) })
+                .collect::<Vec<_>>()
+                .join("\n\n")
         })
         .collect()
 }

@@ -213,3 +213,132 @@ fn editor_files_in_source_folders_are_ignored() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
 }
+
+// The record's faults (issue 20): each check below passed, or misled, before.
+
+/// The first error line of a failed check (diagnostics are sorted by file and line).
+fn first_error(stderr: &str) -> &str {
+    stderr.lines().find(|l| l.starts_with("error:")).unwrap_or("")
+}
+
+#[test]
+fn a_version_dated_before_its_previous_one() {
+    let dir = fixture("mini");
+    edit(dir.path(), "standard/2.0/version.toml", "date = \"2020-10-01\"", "date = \"2017-01-15\"");
+    let out =
+        assert_error(dir.path(), "standard/2.0/version.toml:2:", "dated 2017-01-15, before the version it revises");
+    assert!(out.contains("1.0 of 2018-07-31"), "{out}");
+}
+
+#[test]
+fn a_renumbering_of_a_requirement_that_still_exists_onto_a_taken_id() {
+    let dir = fixture("mini");
+    edit(
+        dir.path(),
+        "standard/2.0/amendments.toml",
+        "renumbered = [{ from = \"2.1.1\", to = \"2.2.1\" }]",
+        "renumbered = [{ from = \"2.1.1\", to = \"2.2.1\" },\n  { from = \"1.1.1\", to = \"2.2.1\" }]",
+    );
+    let out = assert_error(dir.path(), "standard/2.0/amendments.toml:18:", "1.1.1 still exists in version 2.0");
+    assert!(
+        out.lines().any(|l| l.contains("amendments.toml:18:")
+            && l.contains("renumbers 1.1.1 to 2.2.1, but line 17 (amendment \"legal-renumbering\") already renumbers 2.1.1 to 2.2.1")),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_renumbering_onto_an_id_of_both_versions() {
+    let dir = fixture("mini");
+    edit(
+        dir.path(),
+        "standard/2.0/amendments.toml",
+        "removed = [\"2.1.2\"]",
+        "renumbered = [{ from = \"2.1.2\", to = \"1.1.1\" }]",
+    );
+    let out = assert_error(dir.path(), "standard/2.0/amendments.toml:24:", "1.1.1 exists in both 1.0 and 2.0");
+    assert!(!out.contains("gone from"), "no false 'gone from' message:\n{out}");
+}
+
+#[test]
+fn a_moved_requirement_first_asks_for_its_renumbering() {
+    let dir = fixture("mini");
+    edit(dir.path(), "standard/2.0/amendments.toml", "renumbered = [{ from = \"2.1.1\", to = \"2.2.1\" }]\n", "");
+    let (code, stderr) = check(dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    let first = first_error(&stderr);
+    assert!(first.contains("an undeclared renumbering?"), "the first error is the renumbering:\n{stderr}");
+    assert!(stderr.contains("renumbered = [{ from = \"2.1.1\", to = \"2.2.1\" }]"), "{stderr}");
+    assert!(!stderr.contains("lists it in removed"), "no misleading 'list it in removed':\n{stderr}");
+    assert!(!stderr.contains("lists it in added"), "{stderr}");
+}
+
+#[test]
+fn a_metadata_change_names_the_field_and_both_values() {
+    let dir = fixture("mini");
+    edit(
+        dir.path(),
+        "standard/2.0/module-1.md",
+        "title: Name a responsible person\napplies-to: producer\nlevel: obligation",
+        "title: Name a responsible person\napplies-to: producer\nlevel: recommendation",
+    );
+    assert_error(
+        dir.path(),
+        "standard/2.0/module-1.md:11:",
+        "changed (level \"obligation\" -> \"recommendation\") since 1.0",
+    );
+}
+
+#[test]
+fn a_missing_previous_version_has_the_line_of_previous() {
+    let dir = fixture("mini");
+    edit(dir.path(), "standard/2.0/version.toml", "previous = \"1.0\"", "previous = \"2.01\"");
+    let out = assert_error(dir.path(), "standard/2.0/version.toml:4:", "previous version \"2.01\" does not exist");
+    assert!(out.contains("existing version folder (1.0)"), "{out}");
+}
+
+#[test]
+fn no_current_version_names_the_files_and_lines() {
+    let dir = fixture("mini");
+    edit(dir.path(), "standard/2.0/version.toml", "status = \"current\"", "status = \"superseded\"");
+    let out = assert_error(dir.path(), "standard/2.0/version.toml:3:", "no version has status = \"current\"");
+    assert!(out.contains("1.0 is superseded (standard/1.0/version.toml:3)"), "{out}");
+    assert!(out.contains("2.0 is superseded (standard/2.0/version.toml:3)"), "{out}");
+}
+
+#[test]
+fn two_folders_claiming_one_version_are_both_named() {
+    let dir = fixture("mini");
+    // Mid-copy: standard/2.1 is a copy of 2.0 whose id is not changed yet.
+    common::copy_tree(&dir.path().join("standard/2.0"), &dir.path().join("standard/2.1"));
+    let out = assert_error(dir.path(), "standard/2.1/version.toml:1:", "version 2.0 is claimed by 2 folders: ");
+    assert!(out.contains("standard/2.0 and standard/2.1"), "{out}");
+    assert!(!out.contains("is current, and so is version 2.0\n"), "{out}");
+    assert!(
+        out.contains("(standard/2.1) is current, and so is version 2.0 (standard/2.0)")
+            || out.contains("(standard/2.0) is current, and so is version 2.0 (standard/2.1)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn paths_in_messages_are_relative_to_the_project_from_any_root() {
+    let dir = fixture("mini");
+    edit(dir.path(), "standard/2.0/amendments.toml", "added = [\"1.1.3\"]", "");
+    // From inside the project (`--root .`), as from outside it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_craftpub"))
+        .args(["check", "--root", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("add it to an entry of standard/2.0/amendments.toml"), "{stderr}");
+    assert!(!stderr.contains("./standard"), "{stderr}");
+    // As `craftpub serve` checks (from the canonical root): the same text.
+    let root = dir.path().canonicalize().unwrap();
+    let (_, _, diags) = craftpub::check(&root);
+    let shown: Vec<String> = diags.sorted().iter().map(|d| format!("{d}")).collect();
+    let abs = root.to_string_lossy().into_owned();
+    assert!(shown.iter().all(|d| !d.contains(&abs)), "{shown:#?}");
+    assert!(shown.iter().any(|d| d.contains("add it to an entry of standard/2.0/amendments.toml")), "{shown:#?}");
+}

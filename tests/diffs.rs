@@ -160,7 +160,7 @@ fn a_modification_and_a_removal_need_entries_too() {
     edit(dir.path(), "standard/2.0/amendments.toml", "removed = [\"2.1.2\"]", "");
     let (code, stderr) = check(dir.path());
     assert_eq!(code, 1);
-    assert!(stderr.contains("standard/2.0/module-1.md:24: requirement 1.1.2 changed (its text) since 1.0 but no amendment entry lists it in modified"), "{stderr}");
+    assert!(stderr.contains("standard/2.0/module-1.md:24: requirement 1.1.2 changed (its text; applies-to \"producer\" -> \"producer, buyer\"; level \"recommendation\" -> \"obligation\") since 1.0 but no amendment entry lists it in modified"), "{stderr}");
     assert!(stderr.contains("standard/1.0/module-2.md:18: requirement 2.1.2 of 1.0 is gone from 2.0 but no amendment entry lists it in removed"), "{stderr}");
 }
 
@@ -248,4 +248,131 @@ fn the_shipped_versions_diff() {
     assert!(text.contains("RENUMBERED"), "{text}");
     let json = diff_json(dir.path(), "1.0", "2.1");
     assert!(json["changes"].as_array().unwrap().len() > 20);
+}
+
+/// The marks of a terminal diff on one line: every `[-` and `{+` is closed
+/// on the line it opens.
+fn balanced(line: &str) -> bool {
+    line.matches("[-").count() == line.matches("-]").count() && line.matches("{+").count() == line.matches("+}").count()
+}
+
+#[test]
+fn a_diff_shows_everything_that_changed() {
+    let dir = fixture("mini");
+    let root = dir.path();
+    // A change of prose alone, across two paragraphs: no amendment entry needed by default.
+    edit(
+        root,
+        "standard/2.0/introduction.md",
+        "This fixture has two modules. Start with [[1.1.1]].",
+        "This fixture has two modules and\na glossary-free layout.\n\nStart with [[1.1.2]].",
+    );
+    let (code, stderr) = check(root);
+    assert_eq!(code, 0, "{stderr}");
+    let d = diff_json(root, "1.0", "2.0");
+
+    // An added requirement comes with its whole metadata; a removed one with its old.
+    let added = change(&d, "1.1.3");
+    assert_eq!(added["old_metadata"], Value::Null);
+    assert_eq!(added["new_metadata"]["level"], "obligation", "{added:#}");
+    assert!(added["new_metadata"]["timeframe"].is_string(), "{added:#}");
+    assert!(!added["new_metadata"]["applies-to"].as_array().unwrap().is_empty(), "{added:#}");
+    let removed = change(&d, "2.1.2");
+    assert!(removed["old_metadata"]["level"].is_string(), "{removed:#}");
+
+    // A requirement that moved to another section says so.
+    let moved = change(&d, "2.2.1");
+    assert_eq!(moved["section"], serde_json::json!({ "old": "2.1 Legal status", "new": "2.2 Legal status" }));
+
+    // Chapter prose, apart from the requirements.
+    let chapters = d["chapters"].as_array().unwrap();
+    let intro = chapters.iter().find(|c| c["slug"] == "introduction").expect("the introduction changed");
+    assert_eq!(intro["change"], "modified");
+    assert_eq!(intro["kind"], "introduction");
+    assert_eq!(intro["text_lang"], "en");
+    let inserted: String =
+        ops(intro, "text").iter().filter(|(op, _)| op == "insert").map(|(_, t)| t.as_str()).collect();
+    assert!(inserted.contains("glossary-free"), "{intro:#}");
+    let module = chapters.iter().find(|c| c["slug"] == "module-1").expect("module 1's opening text changed");
+    assert!(ops(module, "title").iter().any(|(op, t)| op == "insert" && t.contains("system")), "{module:#}");
+    // Module 2's section heading changed (2.1 -> 2.2): part of its text.
+    assert!(chapters.iter().any(|c| c["slug"] == "module-2"), "{chapters:#?}");
+
+    // The terminal shows the same, and never breaks a line inside a change.
+    let out = craftpub(&["diff", "1.0", "2.0", "--root", root.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ADDED 1.1.3"), "{text}");
+    assert!(text.contains("  level: {+obligation+}"), "{text}");
+    assert!(text.contains("  section: 2.1 Legal status -> 2.2 Legal status"), "{text}");
+    assert!(text.contains("MODIFIED introduction introduction: Introduction"), "{text}");
+    assert!(text.contains("glossary-free"), "{text}");
+    for line in text.lines() {
+        assert!(balanced(line), "a change cut at the end of a line: {line:?}\n{text}");
+    }
+
+    // The page: the chapter's text, the added requirement's metadata, links for cross-references.
+    let (code, stderr) = build(root, None);
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(root.join("public/en/diff/1.0-2.0.html")).unwrap();
+    assert!(page.contains("id=\"chapter-introduction\""), "the introduction's change is on the page");
+    assert!(page.contains("glossary-free"));
+    assert!(page.contains("class=\"meta-changes meta-whole\""), "an added requirement's metadata is shown");
+    assert!(page.contains("class=\"section-move\""));
+    assert!(!page.contains("[["), "cross-references are links, not raw [[ID]]");
+    assert!(page.contains(">1.1.2</a>"), "the new cross-reference links to its requirement");
+}
+
+#[test]
+fn the_standard_chooses_whether_prose_changes_need_an_amendment() {
+    let dir = fixture("mini");
+    let root = dir.path();
+    edit(
+        root,
+        "standard/standard.toml",
+        "source_language = \"en\"",
+        "source_language = \"en\"\nprose_amendments = true",
+    );
+    let (code, stderr) = check(root);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("standard/2.0/module-1.md:1: the text of chapter module-1 (modified) changed since 1.0 but no amendment entry lists it in chapters"),
+        "{stderr}"
+    );
+    edit(
+        root,
+        "standard/2.0/amendments.toml",
+        "added = [\"1.1.3\"]",
+        "added = [\"1.1.3\"]\nchapters = [\"module-1\", \"module-2\", \"introduction\"]",
+    );
+    let (code, stderr) = check(root);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("names chapter introduction, whose text did not change since 1.0"), "{stderr}");
+    edit(root, "standard/2.0/amendments.toml", ", \"introduction\"]", "]");
+    let (code, stderr) = check(root);
+    assert_eq!(code, 0, "{stderr}");
+    // The amendment history names the chapter.
+    let (code, stderr) = build(root, None);
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(root.join("public/en/2.0/amendments.html")).unwrap();
+    assert!(page.contains("#chapter-module-1"), "{page}");
+}
+
+#[test]
+fn no_diff_history_or_amendment_page_of_the_shipped_site_shows_raw_cross_references() {
+    let dir = shipped();
+    let (code, stderr) = build(dir.path(), None);
+    assert_eq!(code, 0, "{stderr}");
+    let public = dir.path().join("public");
+    let mut checked = 0;
+    for (path, bytes) in common::tree(&public) {
+        let p = path.to_string_lossy().replace('\\', "/");
+        let record = p.contains("/diff/") || p.contains("/history/") || p.ends_with("/amendments.html");
+        if !record || !p.ends_with(".html") || p.starts_with("api/") {
+            continue;
+        }
+        checked += 1;
+        let html = String::from_utf8_lossy(&bytes);
+        assert!(!html.contains("[["), "{p} shows a raw cross-reference");
+    }
+    assert!(checked > 100, "only {checked} pages checked");
 }

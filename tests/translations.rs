@@ -487,6 +487,28 @@ fn an_outdated_chapter_shows_its_english_change() {
         .collect();
     assert!(inserted.concat().contains("whole"), "{chapter:#}");
     assert_eq!(chapter["translated_from"], "1.0");
+    // From 1.0, the title changed too.
+    assert_eq!(chapter["parts"], serde_json::json!(["title", "text"]), "{chapter:#}");
+}
+
+#[test]
+fn a_chapter_whose_prose_alone_changed_has_its_text_outdated_not_its_title() {
+    let dir = fixture_with("mini", &["i18n"]);
+    // 2.0 keeps 1.0's title (the Spanish was made from 1.0); its prose differs.
+    edit(
+        dir.path(),
+        "standard/2.0/module-1.md",
+        "title = \"Module 1: Management system\"",
+        "title = \"Module 1: Management\"",
+    );
+    let s = status(dir.path(), "es", "2.0");
+    let chapter = s["chapters"].as_array().unwrap().iter().find(|c| c["slug"] == "module-1").unwrap();
+    assert_eq!(chapter["status"], "outdated");
+    assert_eq!(chapter["parts"], serde_json::json!(["text"]), "{chapter:#}");
+    let out = common::craftpub(&["status", "--root", dir.path().to_str().unwrap(), "--lang", "es", "--version", "2.0"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(module-1.md): text outdated"), "{text}");
+    assert!(!text.contains("title and text outdated"), "{text}");
 }
 
 /// The site's files but the translation status exports (which name the

@@ -33,6 +33,7 @@ pub mod csv;
 pub mod edition;
 pub mod history;
 pub mod jsonld;
+pub mod moved;
 pub mod schema;
 pub mod status;
 pub mod vocabulary;
@@ -62,7 +63,7 @@ fn location(name: &str) -> String {
         "index" => urls::API_INDEX.to_owned(),
         "edition" => urls::edition_json("l", "v"),
         "status" => urls::status_json("l", "v"),
-        "diff" => urls::diff_json("l", "a", "b"),
+        "diff" | "moved" => urls::diff_json("l", "a", "b"),
         "history" => urls::history_json("l", "x"),
         "vocabulary" => urls::vocabulary_json("l"),
         "amendments" => urls::amendments_json("v"),
@@ -297,6 +298,10 @@ pub struct ApiIndex<'a> {
     pub diffs: Vec<DiffIndexEntry>,
     /// Every requirement history, per lineage and language.
     pub histories: Vec<HistoryIndexEntry>,
+    /// The stubs (schema `moved`) where earlier builds published a diff or
+    /// a history this build does not make: URLs stay, saying where the
+    /// data went ([`crate::permanence`]).
+    pub moved: Vec<Href>,
     /// The JSON Schema of each export, by export name.
     pub schemas: BTreeMap<&'static str, Href>,
     /// The page for developers that describes the exports.
@@ -535,6 +540,18 @@ pub fn index_json(
                 json: href(&urls::history_json(&l.code, &x.name)),
             })
             .collect(),
+        moved: {
+            let gone = crate::permanence::gone(project, history.lineages, pairs);
+            languages
+                .iter()
+                .flat_map(|l| {
+                    let histories = gone.histories.iter().map(|h| urls::history_json(&l.code, &h.name));
+                    let diffs = gone.diffs.iter().map(|d| urls::diff_json(&l.code, &d.from, &d.to));
+                    histories.chain(diffs).collect::<Vec<_>>()
+                })
+                .map(|p| Href(href(&p)))
+                .collect()
+        },
         languages: languages
             .iter()
             .map(|l| LanguageEntry {
@@ -581,6 +598,42 @@ pub struct DiffExport<'a> {
     pub counts: BTreeMap<&'static str, usize>,
     /// Every requirement that changed, in the later version's order.
     pub changes: Vec<DiffEntry<'a>>,
+    /// Every chapter whose own text changed (its title, section headings
+    /// or prose: the introduction, a module's opening text, the glossary),
+    /// or that was added or removed, apart from its requirements.
+    pub chapters: Vec<ChapterDiffEntry<'a>>,
+}
+
+/// One chapter whose own text changed, in a diff export.
+#[derive(Serialize, JsonSchema)]
+pub struct ChapterDiffEntry<'a> {
+    /// The chapter's file name without `.md`: its key across versions.
+    pub slug: &'a str,
+    /// introduction, module, scheme, glossary or annex.
+    pub kind: ChapterKind,
+    /// For modules and schemes, the module number.
+    pub module: Option<&'a str>,
+    /// added, removed or modified.
+    #[schemars(extend("enum" = ["added", "removed", "modified"]))]
+    pub change: &'static str,
+    /// The title in the earlier version (null when added).
+    pub old_title: Option<&'a str>,
+    /// The title in the later version (null when removed).
+    pub new_title: Option<&'a str>,
+    /// The language of the texts the word operations are on: the source
+    /// language (chapter prose is diffed in the official text).
+    pub text_lang: &'a str,
+    /// Word operations on the title.
+    pub title_ops: &'a [crate::diff::WordOp],
+    /// Word operations on the chapter's own text, Markdown: its prose and
+    /// `## ` section headings in order, paragraphs apart.
+    pub text_ops: &'a [crate::diff::WordOp],
+    /// The chapter's page in the earlier version (null when added).
+    #[schemars(extend("format" = "uri-reference"))]
+    pub old_url: Option<String>,
+    /// Its page in the later version (null when removed).
+    #[schemars(extend("format" = "uri-reference"))]
+    pub new_url: Option<String>,
 }
 
 /// One changed requirement in a diff export.
@@ -641,6 +694,10 @@ pub struct DiffEntry<'a> {
     pub effect: Option<crate::diff::Effect>,
     /// The effect of each changed metadata field, by field.
     pub effects: BTreeMap<&'static str, crate::diff::Effect>,
+    /// The section headings it moved from and to, when they differ (null
+    /// when it stayed, and for added and removed requirements, whose
+    /// metadata is `new_metadata` / `old_metadata`).
+    pub section: Option<&'a crate::diff::SectionMove>,
 }
 
 /// Serialises a diff of `project` for programs (unchanged requirements are
@@ -712,6 +769,30 @@ pub fn diff_json(
                     history_json: lineage
                         .map(|&i| links.href(&file, &urls::history_json(lang, &history.lineages[i].name))),
                     amendments: c.amendments.iter().map(|a| history::AmendmentPointer::new(&links, &file, a)).collect(),
+                    section: c.section.as_ref(),
+                }
+            })
+            .collect(),
+        chapters: d
+            .chapters
+            .iter()
+            .map(|c| {
+                let url = |v: Option<&Version>| {
+                    v.filter(|v| v.chapter(&c.slug).is_some())
+                        .map(|v| links.href(&file, &urls::chapter(lang, &v.id, &c.slug)))
+                };
+                ChapterDiffEntry {
+                    slug: &c.slug,
+                    kind: c.kind,
+                    module: c.module.as_deref(),
+                    change: c.change.as_str(),
+                    old_title: c.old_title.as_deref(),
+                    new_title: c.new_title.as_deref(),
+                    text_lang: source,
+                    title_ops: &c.title_ops,
+                    text_ops: &c.text_ops,
+                    old_url: url(from),
+                    new_url: url(to),
                 }
             })
             .collect(),

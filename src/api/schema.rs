@@ -27,8 +27,8 @@ use super::vocabulary::VocabularyExport;
 use super::{ApiIndex, DiffExport, FORMAT_VERSION, Links};
 
 /// The names of the exports that have a schema, sorted.
-pub const NAMES: [&str; 9] =
-    ["amendments", "criteria", "diff", "edition", "history", "index", "search", "status", "vocabulary"];
+pub const NAMES: [&str; 10] =
+    ["amendments", "criteria", "diff", "edition", "history", "index", "moved", "search", "status", "vocabulary"];
 
 /// An edition's search data, as `<lang>/<version>/search-index.json` holds
 /// it (and the edition download's `search-index.js` assigns it to
@@ -167,8 +167,10 @@ pub fn schemas(links: &Links) -> Vec<(&'static str, Schema)> {
                 links,
                 "diff",
                 "Diff between two versions",
-                "Every requirement that changed between two versions, with word operations and the amendment \
-                 entries that declare the change: api/<lang>/diff/<from>-<to>.json.",
+                "Every requirement that changed between two versions (added and removed ones with their whole \
+                 metadata, moves between sections), with word operations and the amendment entries that declare \
+                 the change, and every chapter whose own text (title, headings, prose) changed: \
+                 api/<lang>/diff/<from>-<to>.json.",
             ),
         ),
         (
@@ -199,6 +201,16 @@ pub fn schemas(links: &Links) -> Vec<(&'static str, Schema)> {
                 "index",
                 "Discovery document",
                 "The entry point for programs, from which every export is reachable: api/index.json.",
+            ),
+        ),
+        (
+            "moved",
+            schema_for::<super::moved::MovedExport>(
+                links,
+                "moved",
+                "Moved export",
+                "A stub where an earlier build published a diff or a history this build no longer makes (a \
+                 superseded diff pair, a history under an old name): why, and the exports that hold it now.",
             ),
         ),
         (

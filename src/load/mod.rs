@@ -91,6 +91,8 @@ struct StandardToml {
     base_url: String,
     #[serde(default)]
     all_diffs: bool,
+    #[serde(default)]
+    prose_amendments: bool,
 }
 
 #[derive(Deserialize)]
@@ -143,6 +145,8 @@ struct AmendmentToml {
     modified: Vec<Spanned<String>>,
     #[serde(default)]
     renumbered: Vec<Spanned<RenumberingToml>>,
+    #[serde(default)]
+    chapters: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -267,6 +271,7 @@ fn load_standard_meta(file: &Path, diags: &mut Diagnostics) -> StandardMeta {
             notice: s.notice,
             base_url: s.base_url,
             all_diffs: s.all_diffs,
+            prose_amendments: s.prose_amendments,
         },
         None => StandardMeta {
             title: "Untitled standard".into(),
@@ -278,6 +283,7 @@ fn load_standard_meta(file: &Path, diags: &mut Diagnostics) -> StandardMeta {
             notice: String::new(),
             base_url: String::new(),
             all_diffs: false,
+            prose_amendments: false,
         },
     }
 }
@@ -506,9 +512,11 @@ fn parse_amendments(file: &Path, text: &str, diags: &mut Diagnostics) -> Vec<Ame
                 let r = r.into_inner();
                 id_lines.entry(r.from.clone()).or_insert(l);
                 id_lines.entry(r.to.clone()).or_insert(l);
-                Renumbering { from: r.from, to: r.to }
+                Renumbering { from: r.from, to: r.to, line: l }
             })
             .collect();
+        let chapters: Vec<(String, usize)> =
+            a.chapters.into_iter().map(|c| (c.get_ref().clone(), line_of(text, c.span().start))).collect();
         let rationale_line = line_of(text, a.rationale.span().start);
         out.push(Amendment {
             id: a.id,
@@ -519,6 +527,7 @@ fn parse_amendments(file: &Path, text: &str, diags: &mut Diagnostics) -> Vec<Ame
             removed,
             modified,
             renumbered,
+            chapters,
             line,
             id_lines,
         });

@@ -6,14 +6,62 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::{LangContext, RenderError, SiteFiles};
-use crate::diff::{self, ChangeKind, RequirementChange, ShownText, WordOp};
-use crate::markdown::{self, escape};
+use crate::diff::{self, ChangeKind, Op, RequirementChange, ShownText, WordOp};
+use crate::markdown;
 use crate::model::*;
 use crate::urls;
 
-/// Escapes diff text for `white-space: pre-wrap`: paragraph breaks are kept,
-/// line breaks inside a paragraph become spaces so the text reflows.
+/// Escapes diff text for `white-space: pre-wrap` (see [`reflow`]).
+#[cfg(test)]
 fn escape_reflow(text: &str) -> String {
+    markdown::escape(&reflow(text))
+}
+
+/// Where the cross-references of a diff's words link: deleted words to the
+/// earlier version's requirements, inserted and unchanged ones to the later
+/// version's (or, for unchanged words, the earlier's where the later has no
+/// such requirement), as the chapter pages link them.
+pub struct RefLinks<'a> {
+    /// Resolves an ID of the earlier version to its URL.
+    pub old: &'a dyn Fn(&str) -> Option<String>,
+    /// Resolves an ID of the later version to its URL.
+    pub new: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl RefLinks<'_> {
+    /// The escaped, reflowed HTML of one operation's text, its
+    /// cross-references linked.
+    fn html(&self, op: &WordOp) -> String {
+        let text = reflow(&op.text);
+        match op.op {
+            Op::Delete => markdown::escape_with_refs(&text, self.old),
+            Op::Insert => markdown::escape_with_refs(&text, self.new),
+            Op::Equal => markdown::escape_with_refs(&text, &|id| (self.new)(id).or_else(|| (self.old)(id))),
+        }
+    }
+}
+
+/// An amendment rationale of version `version` as HTML: its
+/// cross-references link to that version's requirements, or to the
+/// previous version's for the IDs it no longer has (those it removed).
+fn rationale_html(lc: &LangContext, root: &str, version: &str, rationale: &str) -> String {
+    let code = lc.code();
+    let Some(v) = lc.project.version(version) else { return markdown::to_html(rationale, &|_| None) };
+    let previous = v.previous.as_deref().and_then(|p| lc.project.version(p));
+    let resolve = |id: &str| {
+        req_href(code, v, id).or_else(|| previous.and_then(|p| req_href(code, p, id))).map(|h| format!("{root}{h}"))
+    };
+    markdown::to_html(rationale, &resolve)
+}
+
+/// The URL resolver of version `v`'s requirements, from a page at `root`.
+fn resolver<'a>(code: &'a str, root: &'a str, v: &'a Version) -> impl Fn(&str) -> Option<String> + 'a {
+    move |id: &str| req_href(code, v, id).map(|h| format!("{root}{h}"))
+}
+
+/// Diff text for `white-space: pre-wrap`: paragraph breaks are kept, line
+/// breaks inside a paragraph become spaces so the text reflows.
+fn reflow(text: &str) -> String {
     // In one pass, as replacing "\n\n" by NUL, "\n" by " ", then NUL by "\n\n" would.
     let mut joined = String::with_capacity(text.len());
     let mut rest = text;
@@ -28,23 +76,23 @@ fn escape_reflow(text: &str) -> String {
         rest = &tail[len..];
     }
     joined.push_str(rest);
-    escape(&joined)
+    joined
 }
 
 /// Word operations as inline HTML: `<del>` and `<ins>`, each announced to
 /// screen readers by hidden text, and shown without colour by strike-through
 /// and underline.
-pub fn ops_inline(ops: &[WordOp], t: &Value) -> String {
+pub fn ops_inline(ops: &[WordOp], t: &Value, links: &RefLinks) -> String {
     let label = |k: &str| t["ui"][k].as_str().unwrap_or(k).to_owned();
     let (ins, del, end) = (label("diff_inserted"), label("diff_deleted"), label("diff_end"));
     let mut out = String::new();
     for op in ops {
-        let text = escape_reflow(&op.text);
+        let text = links.html(op);
         match op.op {
-            "insert" => out.push_str(&format!(
+            Op::Insert => out.push_str(&format!(
                 "<ins><span class=\"sr\">[{ins}: </span>{text}<span class=\"sr\">] {end}</span></ins>"
             )),
-            "delete" => out.push_str(&format!(
+            Op::Delete => out.push_str(&format!(
                 "<del><span class=\"sr\">[{del}: </span>{text}<span class=\"sr\">] {end}</span></del>"
             )),
             _ => out.push_str(&text),
@@ -55,13 +103,13 @@ pub fn ops_inline(ops: &[WordOp], t: &Value) -> String {
 
 /// Word operations as two columns: the old text with deletions, the new
 /// text with insertions.
-pub fn ops_side(ops: &[WordOp]) -> (String, String) {
+pub fn ops_side(ops: &[WordOp], links: &RefLinks) -> (String, String) {
     let (mut old, mut new) = (String::new(), String::new());
     for op in ops {
-        let text = escape_reflow(&op.text);
+        let text = links.html(op);
         match op.op {
-            "insert" => new.push_str(&format!("<ins>{text}</ins>")),
-            "delete" => old.push_str(&format!("<del>{text}</del>")),
+            Op::Insert => new.push_str(&format!("<ins>{text}</ins>")),
+            Op::Delete => old.push_str(&format!("<del>{text}</del>")),
             _ => {
                 old.push_str(&text);
                 new.push_str(&text);
@@ -130,6 +178,60 @@ fn shown_in_source_language(lc: &LangContext, from: &Version, to: &Version, c: &
     !sides.is_empty() && sides.iter().all(|&english| english)
 }
 
+/// A requirement's whole metadata, as its page shows it (for an added or
+/// removed requirement, whose every field is new or gone).
+fn metadata_view(t: &Value, m: &RequirementMeta) -> Vec<Value> {
+    fn names<T: Vocabulary + PartialEq>(v: &[T]) -> Vec<&str> {
+        v.iter().map(|x| x.name()).collect()
+    }
+    let label = |table: &str, x: &str| t[table][x].as_str().unwrap_or(x).to_owned();
+    let row = |field: &str, table: &str, values: Vec<&str>| json!({ "field": t["ui"][field].as_str().unwrap_or(field), "value": values.iter().map(|x| label(table, x)).collect::<Vec<_>>().join(", ") });
+    let mut rows = vec![
+        row("applies_to", "role", names(&m.applies_to)),
+        row("level", "level", vec![m.level.name()]),
+        row("timeframe", "timeframe", vec![m.timeframe.name()]),
+    ];
+    if !m.oecd.is_empty() {
+        rows.push(row("oecd", "oecd", names(&m.oecd)));
+    }
+    if !m.commodities.is_empty() {
+        rows.push(row("commodities", "commodity", names(&m.commodities)));
+    }
+    rows
+}
+
+/// The chapters whose own text changed, as the diff page shows them.
+fn chapters_view(lc: &LangContext, root: &str, from: &Version, to: &Version, d: &diff::VersionDiff) -> Vec<Value> {
+    let code = lc.code();
+    let t = &lc.strings;
+    let (resolve_old, resolve_new) = (resolver(code, root, from), resolver(code, root, to));
+    let links = RefLinks { old: &resolve_old, new: &resolve_new };
+    d.chapters
+        .iter()
+        .map(|c| {
+            let shown = to.chapter(&c.slug).map(|ch| (to, ch)).or_else(|| from.chapter(&c.slug).map(|ch| (from, ch)));
+            let title = shown.map(|(v, ch)| lc.localizer.chapter(v, ch).title().to_owned()).unwrap_or_default();
+            let href =
+                |v: &Version| v.chapter(&c.slug).map(|_| format!("{root}{}", urls::chapter(code, &v.id, &c.slug)));
+            let kind = c.kind_name();
+            json!({
+                "slug": c.slug,
+                "anchor": format!("chapter-{}", c.slug),
+                "title": title,
+                "kind_label": t["kind"][kind].as_str().unwrap_or(kind),
+                "change": c.change.as_str(),
+                "change_label": t["ui"][format!("change_{}", c.change.as_str())].as_str().unwrap_or(c.change.as_str()),
+                "title_changed": c.title_ops.iter().any(|o| o.op != Op::Equal),
+                "title_html": ops_inline(&c.title_ops, t, &links),
+                "text_html": ops_inline(&c.text_ops, t, &links),
+                "text_lang": (!lc.localizer.is_source()).then(|| lc.project.standard.source_language.clone()),
+                "old_href": href(from),
+                "new_href": href(to),
+            })
+        })
+        .collect()
+}
+
 fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &RequirementChange) -> Value {
     let code = lc.code();
     let t = &lc.strings;
@@ -141,8 +243,10 @@ fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &R
             .or_else(|| c.old_id.as_deref().map(|id| (from.id.clone(), id.to_owned())))
             .and_then(|key| lc.site.lineage_index.get(&key))
             .map(|&i| format!("{root}{}", urls::history(code, &lc.site.lineages[i].name)));
-    let (body_old, body_new) = ops_side(&c.body_ops);
-    let (guid_old, guid_new) = ops_side(&c.guidance_ops);
+    let (resolve_old, resolve_new) = (resolver(code, root, from), resolver(code, root, to));
+    let links = RefLinks { old: &resolve_old, new: &resolve_new };
+    let (body_old, body_new) = ops_side(&c.body_ops, &links);
+    let (guid_old, guid_new) = ops_side(&c.guidance_ops, &links);
     let meta = meta_view(t, &c.meta);
     let amendments: Vec<Value> = c
         .amendments
@@ -161,14 +265,14 @@ fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &R
         "anchor": format!("change-{}", c.id.as_deref().or(c.old_id.as_deref()).unwrap_or("")),
         "id": c.id,
         "old_id": c.old_id,
-        "title_html": ops_inline(&c.title_ops, t),
+        "title_html": ops_inline(&c.title_ops, t, &links),
         "text_changed": c.text_changed,
         "text_lang": ((c.text_in_source_language || shown_in_source_language(lc, from, to, c)) && !lc.localizer.is_source())
             .then(|| lc.project.standard.source_language.clone()),
-        "body_html": ops_inline(&c.body_ops, t),
+        "body_html": ops_inline(&c.body_ops, t, &links),
         "body_old": body_old,
         "body_new": body_new,
-        "guidance_html": if c.guidance_ops.is_empty() { String::new() } else { ops_inline(&c.guidance_ops, t) },
+        "guidance_html": if c.guidance_ops.is_empty() { String::new() } else { ops_inline(&c.guidance_ops, t, &links) },
         "guidance_old": guid_old,
         "guidance_new": guid_new,
         "meta": meta,
@@ -178,6 +282,8 @@ fn change_view(lc: &LangContext, root: &str, from: &Version, to: &Version, c: &R
         "new_href": new_href,
         "history_href": history_href,
         "amendments": amendments,
+        "section": c.section,
+        "metadata": c.metadata.as_ref().map(|m| metadata_view(t, m)),
     })
 }
 
@@ -232,6 +338,7 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
     ctx.insert("counts", &d.counts());
     ctx.insert("effects", &d.effect_counts());
     super::insert_value(&mut ctx, "groups", Value::Array(groups));
+    super::insert_value(&mut ctx, "chapters", Value::Array(chapters_view(lc, &root, from, to, &d)));
     ctx.insert("unchanged", &unchanged);
     ctx.insert("json_href", &urls::diff_json(code, &from.id, &to.id));
     ctx.insert("language_links", &lc.language_links(&|l| urls::diff_page(l, &from.id, &to.id)));
@@ -268,6 +375,9 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
             let mut ops_in_source = false;
             let mut meta_changes = Vec::new();
             let mut effect = None;
+            let step_from = previous.map(|(pv, _)| pv).unwrap_or(v);
+            let (resolve_old, resolve_new) = (resolver(code, &root, step_from), resolver(code, &root, v));
+            let links = RefLinks { old: &resolve_old, new: &resolve_new };
             let (change, ops, reasons): (&str, Vec<WordOp>, Vec<Value>) = match previous {
                 None => ("first", Vec::new(), Vec::new()),
                 Some((pv, pr)) => {
@@ -286,12 +396,12 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
                             meta_changes = meta_view(t, &c.meta);
                             effect = c.effect;
                             let mut ops = c.title_ops.clone();
-                            ops.push(WordOp { op: "equal", text: "\n\n".into() });
+                            ops.push(WordOp { op: Op::Equal, text: "\n\n".into() });
                             ops.extend(c.body_ops.clone());
                             let reasons = c.amendments.iter().map(|a| json!({
                                 "href": format!("{root}{}#{}", urls::amendments(code, &a.version), urls::amendment_anchor(&a.id)),
                                 "title": a.title,
-                                "rationale_html": markdown::to_html(&a.rationale, &|_| None),
+                                "rationale_html": rationale_html(lc, &root, &a.version, &a.rationale),
                             })).collect();
                             (c.change.as_str(), if c.text_changed { ops } else { Vec::new() }, reasons)
                         }
@@ -309,7 +419,7 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
                 "fallback_lang": (local.is_fallback() && !lc.localizer.is_source()).then(|| project.standard.source_language.clone()),
                 "change": change,
                 "change_label": t["ui"][format!("change_{change}")].as_str().unwrap_or(change),
-                "diff_html": if ops.is_empty() { String::new() } else { ops_inline(&ops, t) },
+                "diff_html": if ops.is_empty() { String::new() } else { ops_inline(&ops, t, &links) },
                 "diff_lang": (ops_in_source && !lc.localizer.is_source()).then(|| project.standard.source_language.clone()),
                 "reasons": reasons,
                 "meta": meta_changes,
@@ -330,7 +440,7 @@ pub fn render_histories(lc: &LangContext, files: &mut SiteFiles) -> Result<(), R
                 "reason": entry.map(|a| json!({
                     "href": format!("{root}{}#{}", urls::amendments(code, &later.id), urls::amendment_anchor(&a.id)),
                     "title": a.title,
-                    "rationale_html": markdown::to_html(&a.rationale, &|_| None),
+                    "rationale_html": rationale_html(lc, &root, &later.id, &a.rationale),
                 })),
             }))
         });
@@ -363,10 +473,19 @@ pub fn render_amendments(lc: &LangContext, version: &Version, files: &mut SiteFi
                 "id": a.id,
                 "anchor": urls::amendment_anchor(&a.id),
                 "title": a.title,
-                "rationale_html": markdown::to_html(&a.rationale, &|_| None),
+                "rationale_html": rationale_html(lc, &root, &version.id, &a.rationale),
                 "added": a.added.iter().map(|id| link(version, id)).collect::<Vec<_>>(),
                 "modified": a.modified.iter().map(|id| link(version, id)).collect::<Vec<_>>(),
                 "removed": a.removed.iter().map(|id| json!({ "id": id, "href": req_href(code, previous, id).map(|h| format!("{root}{h}")), "change": format!("{diff_page}#change-{id}") })).collect::<Vec<_>>(),
+                "chapters": a.chapters.iter().map(|(slug, _)| {
+                    let ch = version.chapter(slug).map(|c| (version, c)).or_else(|| previous.chapter(slug).map(|c| (previous, c)));
+                    json!({
+                        "slug": slug,
+                        "title": ch.map(|(v, c)| lc.localizer.chapter(v, c).title().to_owned()).unwrap_or_else(|| slug.clone()),
+                        "href": ch.map(|(v, _)| format!("{root}{}", urls::chapter(code, &v.id, slug))),
+                        "change": format!("{diff_page}#chapter-{slug}"),
+                    })
+                }).collect::<Vec<_>>(),
                 "renumbered": a.renumbered.iter().map(|r| json!({ "from": r.from, "to": r.to, "href": req_href(code, version, &r.to).map(|h| format!("{root}{h}")), "change": format!("{diff_page}#change-{}", r.to) })).collect::<Vec<_>>(),
             })
         })
@@ -429,7 +548,7 @@ mod tests {
 
     #[test]
     fn escape_reflow_joins_lines_and_keeps_paragraphs() {
-        let old = |t: &str| escape(&t.replace("\n\n", "\u{0}").replace('\n', " ").replace('\u{0}', "\n\n"));
+        let old = |t: &str| markdown::escape(&t.replace("\n\n", "\u{0}").replace('\n', " ").replace('\u{0}', "\n\n"));
         for text in ["", "a", "a\nb", "a\n\nb", "a\n\n\nb", "a\n\n\n\nb", "\n", "\n\n\n", "a\0b\n\0\n", "<é>\n&\"'\n\n"]
         {
             assert_eq!(escape_reflow(text), old(text), "{text:?}");

@@ -265,6 +265,7 @@ pub mod favicon;
 mod feed;
 mod links;
 mod meta;
+mod moved;
 pub mod offline;
 mod print;
 mod zipfile;
@@ -278,13 +279,18 @@ pub struct SiteIndex {
     pub lineage_index: BTreeMap<(String, String), usize>,
     /// The version pairs with a published diff.
     pub pairs: Vec<(String, String)>,
+    /// What earlier builds published that this one does not make as
+    /// content (its moved pages and stubs: [`crate::permanence`]).
+    pub gone: crate::permanence::Gone,
 }
 
 impl SiteIndex {
     /// The lineages and diff pairs of `project`.
     pub fn new(project: &Project) -> SiteIndex {
         let (lineages, lineage_index) = diff::lineages(project);
-        SiteIndex { lineages, lineage_index, pairs: diff::published_pairs(project, project.standard.all_diffs) }
+        let pairs = diff::published_pairs(project, project.standard.all_diffs);
+        let gone = crate::permanence::gone(project, &lineages, &pairs);
+        SiteIndex { lineages, lineage_index, pairs, gone }
     }
 
     /// The lineages as the exports take them.
@@ -451,6 +457,27 @@ pub fn redirects(lc: &LangContext) -> Result<SiteFiles, RenderError> {
         files.insert(from.clone(), lc.render("redirect.html", &from, &ctx)?);
     }
     Ok(files)
+}
+
+/// The pages and JSON stubs left where earlier builds published what this
+/// one does not make (see [`crate::permanence`]).
+pub fn moved(lc: &LangContext) -> Result<SiteFiles, RenderError> {
+    moved::moved_pages(lc)
+}
+
+/// Whether `path` is a moved page or stub (left out of the sitemap).
+pub fn is_moved(site: &SiteIndex, path: &str) -> bool {
+    let Some((lang, rest)) = path.split_once('/') else { return false };
+    let lang = if lang == "api" { rest.split('/').next().unwrap_or("") } else { lang };
+    site.gone
+        .histories
+        .iter()
+        .any(|h| path == urls::history(lang, &h.name) || path == urls::history_json(lang, &h.name))
+        || site
+            .gone
+            .diffs
+            .iter()
+            .any(|d| path == urls::diff_page(lang, &d.from, &d.to) || path == urls::diff_json(lang, &d.from, &d.to))
 }
 
 /// The front page and the 404 page, in `lc`'s language (the source language).

@@ -88,6 +88,10 @@ pub enum PartKind {
     Feed,
     /// A language's `latest/` redirects.
     Redirects,
+    /// The small pages and JSON stubs left where earlier builds published
+    /// what this one does not make: superseded diffs, histories under an
+    /// old name ([`crate::permanence`]).
+    Moved,
     /// The front page and the 404 page.
     FrontPages,
     /// `favicon.ico` at the root, for clients that ask a host for it.
@@ -184,6 +188,7 @@ pub const PARTS: &[Part] = &[
     Part { kind: PartKind::Termbase, name: "termbase", scope: Scope::Language, sources: Sources::Standard, after: &[] },
     Part { kind: PartKind::Feed, name: "feed", scope: Scope::Language, sources: Sources::Always, after: &[] },
     Part { kind: PartKind::Redirects, name: "redirects", scope: Scope::Language, sources: Sources::Always, after: &[] },
+    Part { kind: PartKind::Moved, name: "moved pages", scope: Scope::Language, sources: Sources::Standard, after: &[] },
     Part { kind: PartKind::FrontPages, name: "front pages", scope: Scope::Site, sources: Sources::Always, after: &[] },
     Part { kind: PartKind::Favicon, name: "favicon", scope: Scope::Site, sources: Sources::Always, after: &[] },
     Part {
@@ -225,6 +230,7 @@ pub const PARTS: &[Part] = &[
             PartKind::Termbase,
             PartKind::Feed,
             PartKind::Redirects,
+            PartKind::Moved,
             PartKind::FrontPages,
             PartKind::Favicon,
             PartKind::SearchScripts,
@@ -487,6 +493,8 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
             PartKind::Sitemap => {
                 let mut paths = made.paths.clone();
                 paths.extend(files.keys().cloned());
+                // Moved pages are not content: no place in the sitemap.
+                paths.retain(|p| !render::is_moved(&index, p));
                 SiteFiles::from([("sitemap.xml".to_owned(), Bytes::from(render::sitemap(project, &languages, &paths)))])
             }
             other => unreachable!("{other:?} is not a site part"),
@@ -542,6 +550,7 @@ fn render_language(run: &LanguageRun, statics: &SiteFiles) -> Result<LanguageOut
                                 }
                                 PartKind::Feed => Ok(Output::files(render::feed(lc))),
                                 PartKind::Redirects => render::redirects(lc).map(Output::files),
+                                PartKind::Moved => render::moved(lc).map(Output::files),
                                 other => unreachable!("{other:?} is not a language part"),
                             })
                         })
@@ -589,6 +598,7 @@ mod tests {
         PartKind::Termbase,
         PartKind::Feed,
         PartKind::Redirects,
+        PartKind::Moved,
         PartKind::FrontPages,
         PartKind::Favicon,
         PartKind::SearchScripts,
