@@ -76,7 +76,7 @@ fn req_href(code: &str, v: &Version, id: &str) -> Option<String> {
 }
 
 /// The text a language shows for requirement `r` of version `v`.
-fn shown<'a>(lc: &'a LangContext) -> impl Fn(&Version, &Requirement) -> ShownText + 'a {
+pub(super) fn shown<'a>(lc: &'a LangContext) -> impl Fn(&Version, &Requirement) -> ShownText + 'a {
     move |v: &Version, r: &Requirement| {
         let version = lc.project.version(&v.id).unwrap_or(v);
         let req = version.requirement(&r.id).map(|(_, x)| x).unwrap_or(r);
@@ -197,7 +197,7 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
             current = Some((c.module.clone(), Vec::new()));
         }
         if let Some((_, list)) = current.as_mut() {
-            list.push(change_view(lc, &root, from, to, c));
+            list.push(super::audience::tag_change(change_view(lc, &root, from, to, c), from, to, c));
         }
     }
     if let Some((m, list)) = current.take() {
@@ -208,6 +208,7 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
     super::insert_search(&mut ctx, lc, Some(to));
     ctx.insert("from", &json!({ "id": from.id, "home": urls::edition_home(code, &from.id) }));
     ctx.insert("to", &json!({ "id": to.id, "home": urls::edition_home(code, &to.id), "amendments": urls::amendments(code, &to.id), "has_amendments": !to.amendments.is_empty() }));
+    super::audience::insert_filter(&mut ctx);
     ctx.insert("counts", &d.counts());
     ctx.insert("effects", &d.effect_counts());
     super::insert_value(&mut ctx, "groups", Value::Array(groups));
