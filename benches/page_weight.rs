@@ -9,8 +9,9 @@
 //! script (loaded with `defer`, and only by pages with a search box) and each
 //! edition's download are reported against their own budgets. The pages of
 //! "the Code for me" load their own stylesheet and script too
-//! (`assets/forme.css`, and `assets/filter.js` or `assets/checklist.js`):
-//! their figures include them. Exits 1 when a figure is over its budget.
+//! (`assets/forme.css`, and `assets/filter.js` or `assets/checklist.js`),
+//! and so do diff pages (their filter, "what changed for me"): their figures
+//! include them. Exits 1 when a figure is over its budget.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -40,7 +41,7 @@ const BUDGETS: [(&str, usize); 14] = [
 /// The extra files a page type loads, whose gzip size its figure includes.
 fn extras(kind: &str) -> &'static [&'static str] {
     match kind {
-        "role page" => &["assets/forme.css", "assets/filter.js"],
+        "role page" | "diff" => &["assets/forme.css", "assets/filter.js"],
         "checklist (with its script)" => &["assets/forme.css", "assets/checklist.js"],
         _ => &[],
     }
