@@ -39,23 +39,10 @@ use crate::urls;
 struct Entry<'a> {
     #[serde(flatten)]
     item: &'a Item,
-    /// What changed since each earlier version, where it did.
+    /// What changed since the previous version, where it did.
     since: Vec<Value>,
-}
-
-/// How an earlier version's requirement reaches this one.
-#[derive(Serialize)]
-struct Step {
-    /// `modified`, `renumbered` or `removed`.
-    c: &'static str,
-    /// Its ID here (absent when removed).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    to: Option<String>,
-    /// Whether its text or metadata changed (the answer is flagged).
-    changed: bool,
-    /// Its title there (for a removed requirement, listed apart).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
+    /// Its history page, where it changed since an earlier version.
+    history_href: Option<String>,
 }
 
 /// The checklist page of `edition`.
@@ -75,6 +62,7 @@ pub fn checklist_page(lc: &LangContext, edition: &LocalEdition) -> Result<SiteFi
     // further back is flagged with a link to its requirement's history.
     let mut carry = BTreeMap::new();
     let mut since: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut history: BTreeMap<&str, String> = BTreeMap::new();
     for from in project.versions.iter().filter(|v| v.id != version.id && diff::is_ancestor(project, v, version)) {
         let previous = version.previous.as_deref() == Some(from.id.as_str());
         let d = if previous {
@@ -96,25 +84,26 @@ pub fn checklist_page(lc: &LangContext, edition: &LocalEdition) -> Result<SiteFi
                 }
                 _ => continue,
             };
-            steps.insert(
-                old.clone(),
-                Step {
-                    c: kind,
-                    to: c.id.clone(),
-                    changed,
-                    title: (kind == "removed").then(|| c.old_title.clone().unwrap_or_default()),
-                },
-            );
+            // Compact, as a page may carry from many versions: `"m"`
+            // modified (same ID, flagged); `["r", new ID, flagged 0|1]`
+            // renumbered; `["x", old title]` removed.
+            let step = match kind {
+                "modified" => json!("m"),
+                "renumbered" => json!(["r", c.id, u8::from(changed)]),
+                _ => json!(["x", c.old_title.clone().unwrap_or_default()]),
+            };
+            steps.insert(old.clone(), step);
             let Some(id) = c.id.as_deref().filter(|_| changed) else { continue };
             let Some(item) = all.iter().find(|i| i.id == id) else { continue };
             if !previous {
-                let history = lc.site.lineage_index.get(&(version.id.clone(), id.to_owned())).map(|&i| {
-                    urls::relative(&urls::checklist(code, &version.id), &urls::history(code, &lc.site.lineages[i].name))
-                });
-                since
-                    .entry(&item.id)
-                    .or_default()
-                    .push(json!({ "from": from.id, "old_id": old, "history_href": history }));
+                // From further back: one link to the requirement's history.
+                if let Some(&i) = lc.site.lineage_index.get(&(version.id.clone(), id.to_owned())) {
+                    let page = urls::checklist(code, &version.id);
+                    history.insert(
+                        item.id.as_str(),
+                        urls::relative(&page, &urls::history(code, &lc.site.lineages[i].name)),
+                    );
+                }
                 continue;
             }
             // Title, body and guidance, a paragraph apart.
@@ -149,7 +138,11 @@ pub fn checklist_page(lc: &LangContext, edition: &LocalEdition) -> Result<SiteFi
         let entries: Vec<Entry> = all
             .iter()
             .filter(|i| i.chapter == lch.source.slug)
-            .map(|item| Entry { item, since: since.remove(item.id.as_str()).unwrap_or_default() })
+            .map(|item| Entry {
+                item,
+                since: since.remove(item.id.as_str()).unwrap_or_default(),
+                history_href: history.remove(item.id.as_str()),
+            })
             .collect();
         if entries.is_empty() {
             continue;

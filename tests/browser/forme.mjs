@@ -246,6 +246,15 @@ await run(dir, async (browser, site) => {
   await carryCheck(page, 'imported 2.0 assessment');
   await axe(page, 'the 2.1 checklist with a 2.0 assessment carried over');
   fs.writeFileSync(path.join(out, 'carry.json'), JSON.stringify({ flagged: expectFlag }));
+  // From further back (1.0): carried too, a changed one flagged with a link to its history.
+  const v10 = json('api/en/1.0/edition.json').requirements.map((r) => r.id);
+  const a10 = { ...exported, version: '1.0', roles: [], commodities: [], answers: v10.map((id) => ({ id, status: 'met', note: `1.0 ${id}` })) };
+  await page.locator('#import').setInputFiles({ name: 'a10.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(a10)) });
+  await page.waitForFunction(() => /version 1\.0/.test(document.getElementById('msg').textContent));
+  const s10 = await state();
+  const flagged10 = await page.locator('fieldset.item .since-any:not([hidden]) a').count();
+  check(Object.keys(s10.answers).length > 0 && Object.values(s10.answers).some((a) => a.changed_since === '1.0') && flagged10 > 0,
+    `a 1.0 assessment carries to 2.1 (${await page.locator('#msg').textContent()}; ${flagged10} history links)`);
   // Opening 2.1 with nothing kept for it, but 2.0's answers: offered.
   await page.locator('button[data-act="clear"]').click();
   await page.reload();

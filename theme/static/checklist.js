@@ -66,7 +66,13 @@
       var flag = el.querySelector('.flag');
       flag.hidden = !a.changed_since;
       flag.querySelector('.flag-from').textContent = a.changed_since ? '(' + a.changed_since + ')' : '';
-      el.querySelectorAll('.since').forEach(function (s) { s.hidden = s.dataset.from !== a.changed_since; });
+      var diffShown = false;
+      el.querySelectorAll('.since').forEach(function (s) {
+        s.hidden = s.dataset.from !== a.changed_since;
+        diffShown = diffShown || !s.hidden;
+      });
+      var further = el.querySelector('.since-any');
+      if (further) further.hidden = !a.changed_since || diffShown;
       el.hidden = !applies(el);
       if (el.hidden) return;
       counts.total++;
@@ -270,7 +276,10 @@
     var next = { roles: a.roles.slice(), commodities: a.commodities.slice(), answers: {}, removed: [] };
     var n = { n: 0, from: a.version, changed: 0, moved: 0, removed: 0 };
     a.answers.forEach(function (x) {
-      var step = carry && has(carry.steps, x.id) ? carry.steps[x.id] : null;
+      // A step: "m" modified, ["r", new ID, 0|1 changed] renumbered, ["x", title] removed.
+      var raw = carry && has(carry.steps, x.id) ? carry.steps[x.id] : null;
+      var step = !raw ? null : raw === 'm' ? { c: 'modified', to: x.id, changed: true }
+        : raw[0] === 'r' ? { c: 'renumbered', to: raw[1], changed: raw[2] === 1 } : { c: 'removed', title: raw[1] };
       var answer = { status: x.status, note: x.note };
       if (x.changed_since) answer.changed_since = x.changed_since;
       if (step && step.c === 'removed') {
