@@ -37,6 +37,17 @@ pub fn history_step_anchor(version: &str) -> String {
     format!("v{version}")
 }
 
+/// The requirements of an edition that apply to one role (`producer`,
+/// `buyer`, ...), by timeframe: `<lang>/<version>/for-<role>.html`.
+pub fn role_page(lang: &str, version: &str, role: &str) -> String {
+    format!("{lang}/{version}/for-{role}.html")
+}
+
+/// An edition's self-assessment checklist.
+pub fn checklist(lang: &str, version: &str) -> String {
+    format!("{lang}/{version}/checklist.html")
+}
+
 /// The page of changes between two versions.
 pub fn diff_page(lang: &str, from: &str, to: &str) -> String {
     format!("{lang}/diff/{from}-{to}.html")

@@ -134,7 +134,19 @@ fn check_exports(out: &Path, base_url: &str) -> Counts {
     let names: Vec<&str> = schemas.keys().map(String::as_str).collect();
     assert_eq!(
         names,
-        ["amendments", "criteria", "diff", "edition", "history", "index", "moved", "search", "status", "vocabulary"]
+        [
+            "amendments",
+            "assessment",
+            "criteria",
+            "diff",
+            "edition",
+            "history",
+            "index",
+            "moved",
+            "search",
+            "status",
+            "vocabulary"
+        ]
     );
     let at_index = |url: &Value| resolve(out, "api/index.json", url.as_str().unwrap(), base_url);
     let mut validators = BTreeMap::new();

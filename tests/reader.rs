@@ -368,3 +368,38 @@ fn pages_load_nothing_from_other_hosts_and_use_system_fonts() {
     }
     assert!(read(&public, "en/2.0/module-1.html").contains("search.js\" defer>"), "chapters have search");
 }
+
+#[test]
+fn the_code_for_me_passes_axe_in_english_spanish_and_arabic() {
+    let dir = fixture_with("mini", &["i18n"]);
+    let public = built(dir.path());
+    let mut pages = Vec::new();
+    for lang in ["en", "es", "ar"] {
+        pages.push(format!("{lang}/2.0/for-producer.html"));
+        pages.push(format!("{lang}/2.0/checklist.html"));
+    }
+    pages.push("ar/2.0/for-buyer.html?commodity=gold".to_owned());
+    let ar = read(&public, "ar/2.0/checklist.html");
+    assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"), "the Arabic checklist is right to left");
+    let args: Vec<&Path> = std::iter::once(public.as_path()).chain(pages.iter().map(Path::new)).collect();
+    browser_test("a11y.mjs", &args);
+}
+
+#[test]
+fn the_downloads_checklist_works_from_disk() {
+    let dir = shipped();
+    let public = built(dir.path());
+    let zip = fs::read(public.join("en/2.1/download/craft-code-en-2.1.zip")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let names = unzip(&zip, out.path());
+    for name in [
+        "craft-code-en-2.1/en/2.1/checklist.html",
+        "craft-code-en-2.1/en/2.1/for-producer.html",
+        "craft-code-en-2.1/assets/checklist.js",
+        "craft-code-en-2.1/assets/filter.js",
+        "craft-code-en-2.1/assets/forme.css",
+    ] {
+        assert!(names.iter().any(|n| n == name), "the download holds {name}");
+    }
+    browser_test("forme_offline.mjs", &[&out.path().join("craft-code-en-2.1"), Path::new("en"), Path::new("2.1")]);
+}

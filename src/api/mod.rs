@@ -26,9 +26,10 @@
 //! | `api/<lang>/diff/<from>-<to>.json` | a diff ([`DiffExport`]) |
 //! | `api/<version>/amendments.json` | a version's amendment history ([`history::AmendmentsExport`]) |
 //! | `api/<version>/criteria.jsonld` | the criteria catalogue ([`jsonld::CriteriaCatalogue`]) |
-//! | `api/schema/<name>.schema.json` | the JSON Schemas ([`schema`]) |
+//! | `api/schema/<name>.schema.json` | the JSON Schemas ([`schema`]); `assessment` describes the checklist's files ([`assessment`]) |
 //! | `<lang>/<version>/search-index.json` | search data ([`schema::SearchData`] describes it) |
 
+pub mod assessment;
 pub mod csv;
 pub mod edition;
 pub mod history;

@@ -57,14 +57,17 @@ pub fn moved_json(
     targets: &[(String, String)],
 ) -> Result<Vec<u8>, super::ExportError> {
     let links = Links::of(project);
-    to_json(file, &MovedExport {
-        schema: schema_url("moved"),
-        format_version: FORMAT_VERSION,
-        moved,
-        reason: reason.to_owned(),
-        location: targets
-            .iter()
-            .map(|(json, html)| Location { json: links.href(file, json), html: links.href(file, html) })
-            .collect(),
-    })
+    to_json(
+        file,
+        &MovedExport {
+            schema: schema_url("moved"),
+            format_version: FORMAT_VERSION,
+            moved,
+            reason: reason.to_owned(),
+            location: targets
+                .iter()
+                .map(|(json, html)| Location { json: links.href(file, json), html: links.href(file, html) })
+                .collect(),
+        },
+    )
 }

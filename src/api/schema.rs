@@ -19,6 +19,7 @@ use schemars::{JsonSchema, Schema};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::assessment::AssessmentExport;
 use super::edition::EditionExport;
 use super::history::{AmendmentsExport, HistoryExport};
 use super::jsonld::CriteriaCatalogue;
@@ -27,8 +28,19 @@ use super::vocabulary::VocabularyExport;
 use super::{ApiIndex, DiffExport, FORMAT_VERSION, Links};
 
 /// The names of the exports that have a schema, sorted.
-pub const NAMES: [&str; 10] =
-    ["amendments", "criteria", "diff", "edition", "history", "index", "moved", "search", "status", "vocabulary"];
+pub const NAMES: [&str; 11] = [
+    "amendments",
+    "assessment",
+    "criteria",
+    "diff",
+    "edition",
+    "history",
+    "index",
+    "moved",
+    "search",
+    "status",
+    "vocabulary",
+];
 
 /// An edition's search data, as `<lang>/<version>/search-index.json` holds
 /// it (and the edition download's `search-index.js` assigns it to
@@ -138,6 +150,27 @@ fn schema_for<T: JsonSchema>(links: &Links, name: &str, title: &str, description
     schema
 }
 
+/// The schema of a self-assessment ([`AssessmentExport`]). An assessment
+/// is a file on the assessor's disk, not on the site, so its `$schema` names
+/// the schema by its `$id` rather than by a relative reference.
+pub fn assessment_schema(links: &Links) -> Schema {
+    let mut schema = schema_for::<AssessmentExport>(
+        links,
+        "assessment",
+        "Self-assessment",
+        "Where an assessor stands on each requirement of one edition, as the edition's checklist page \
+         (<lang>/<version>/checklist.html) exports it and imports it back; strict: an import is refused \
+         unless it validates.",
+    );
+    let id = schema_id(links, "assessment");
+    if let Some(property) =
+        schema.get_mut("properties").and_then(|p| p.get_mut("$schema")).and_then(Value::as_object_mut)
+    {
+        property.insert("const".into(), id.into());
+    }
+    schema
+}
+
 /// Every schema, by export name, in the order of [`NAMES`].
 pub fn schemas(links: &Links) -> Vec<(&'static str, Schema)> {
     vec![
@@ -151,6 +184,7 @@ pub fn schemas(links: &Links) -> Vec<(&'static str, Schema)> {
                  adds, removes, modifies and renumbers: api/<version>/amendments.json.",
             ),
         ),
+        ("assessment", assessment_schema(links)),
         (
             "criteria",
             schema_for::<CriteriaCatalogue>(

@@ -55,7 +55,7 @@ fn rationale_html(lc: &LangContext, root: &str, version: &str, rationale: &str) 
 }
 
 /// The URL resolver of version `v`'s requirements, from a page at `root`.
-fn resolver<'a>(code: &'a str, root: &'a str, v: &'a Version) -> impl Fn(&str) -> Option<String> + 'a {
+pub(super) fn resolver<'a>(code: &'a str, root: &'a str, v: &'a Version) -> impl Fn(&str) -> Option<String> + 'a {
     move |id: &str| req_href(code, v, id).map(|h| format!("{root}{h}"))
 }
 
@@ -124,7 +124,7 @@ fn req_href(code: &str, v: &Version, id: &str) -> Option<String> {
 }
 
 /// The text a language shows for requirement `r` of version `v`.
-fn shown<'a>(lc: &'a LangContext) -> impl Fn(&Version, &Requirement) -> ShownText + 'a {
+pub(super) fn shown<'a>(lc: &'a LangContext) -> impl Fn(&Version, &Requirement) -> ShownText + 'a {
     move |v: &Version, r: &Requirement| {
         let version = lc.project.version(&v.id).unwrap_or(v);
         let req = version.requirement(&r.id).map(|(_, x)| x).unwrap_or(r);
@@ -323,7 +323,7 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
             current = Some((c.module.clone(), Vec::new()));
         }
         if let Some((_, list)) = current.as_mut() {
-            list.push(change_view(lc, &root, from, to, c));
+            list.push(super::audience::tag_change(change_view(lc, &root, from, to, c), from, to, c));
         }
     }
     if let Some((m, list)) = current.take() {
@@ -335,6 +335,7 @@ pub fn render_diff(lc: &LangContext, from: &Version, to: &Version, files: &mut S
     super::insert_search(&mut ctx, lc, Some(to));
     ctx.insert("from", &json!({ "id": from.id, "home": urls::edition_home(code, &from.id) }));
     ctx.insert("to", &json!({ "id": to.id, "home": urls::edition_home(code, &to.id), "amendments": urls::amendments(code, &to.id), "has_amendments": !to.amendments.is_empty() }));
+    super::audience::insert_filter(&mut ctx);
     ctx.insert("counts", &d.counts());
     ctx.insert("effects", &d.effect_counts());
     super::insert_value(&mut ctx, "groups", Value::Array(groups));

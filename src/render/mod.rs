@@ -196,6 +196,9 @@ struct RequirementView {
     anchor: String,
     title: String,
     applies_to: Vec<&'static str>,
+    /// Per role it applies to, its entry on that role's page ("who this
+    /// applies to"), relative to the edition's folder.
+    role_hrefs: BTreeMap<&'static str, String>,
     level: &'static str,
     timeframe: &'static str,
     oecd: Vec<&'static str>,
@@ -259,7 +262,9 @@ fn merge_strings(base: &mut Value, over: &Value) {
     }
 }
 
+pub mod audience;
 mod changes;
+pub mod checklist;
 pub mod developers;
 pub mod favicon;
 mod feed;
@@ -697,6 +702,12 @@ fn render_edition(lc: &LangContext, edition: &LocalEdition, files: &mut SiteFile
     ctx.insert("status_href", &(!lc.localizer.is_source()).then(|| urls::status_page(code)));
     print::insert_links(&mut ctx, project, code, &version.id);
     ctx.insert("data", &api::edition_links(code, &version.id));
+    let roles: Vec<Value> = audience::codes::<Role>()
+        .into_iter()
+        .map(|r| json!({ "code": r, "href": urls::role_page(code, &version.id, r) }))
+        .collect();
+    ctx.insert("roles", &roles);
+    ctx.insert("checklist_href", &urls::checklist(code, &version.id));
     files.insert(page.clone(), lc.render("edition.html", &page, &ctx)?);
 
     let page = urls::search_page(code, &version.id);
@@ -707,6 +718,7 @@ fn render_edition(lc: &LangContext, edition: &LocalEdition, files: &mut SiteFile
     files.insert(page.clone(), lc.render("search.html", &page, &ctx)?);
 
     let source = project.standard.source_language.as_str();
+    let home = urls::edition_home(code, &version.id);
     let mut printed = Vec::new();
     for (i, lch) in chapters.iter().enumerate() {
         let chapter = lch.source;
@@ -760,6 +772,15 @@ fn render_edition(lc: &LangContext, edition: &LocalEdition, files: &mut SiteFile
                         anchor: urls::requirement_anchor(&r.id),
                         title: local.title().to_owned(),
                         applies_to: r.meta.applies_to.iter().map(|v| v.name()).collect(),
+                        role_hrefs: r
+                            .meta
+                            .applies_to
+                            .iter()
+                            .map(|v| {
+                                let page = urls::role_page(code, &version.id, v.name());
+                                (v.name(), format!("{}#r-{}", urls::relative(&home, &page), r.id))
+                            })
+                            .collect(),
                         level: r.meta.level.name(),
                         timeframe: r.meta.timeframe.name(),
                         oecd: r.meta.oecd.iter().map(|v| v.name()).collect(),

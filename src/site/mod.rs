@@ -72,6 +72,11 @@ pub enum PartKind {
     Amendments,
     /// An edition's data exports (JSON, CSV, status).
     EditionExports,
+    /// An edition's pages for each role ("the Code for me"), with their filter.
+    RolePages,
+    /// An edition's self-assessment checklist, with what carrying an
+    /// assessment of an earlier version over needs.
+    Checklist,
     /// An edition's offline download (zip), made from its pages and index.
     Download,
     /// A diff page and its JSON.
@@ -164,11 +169,33 @@ pub const PARTS: &[Part] = &[
         after: &[],
     },
     Part {
+        kind: PartKind::RolePages,
+        name: "role pages",
+        scope: Scope::Edition,
+        sources: Sources::Edition,
+        after: &[],
+    },
+    // Every earlier version's diff to this one: all of `standard/`.
+    Part {
+        kind: PartKind::Checklist,
+        name: "checklist",
+        scope: Scope::Edition,
+        sources: Sources::Standard,
+        after: &[],
+    },
+    Part {
         kind: PartKind::Download,
         name: "download",
         scope: Scope::Edition,
         sources: Sources::Edition,
-        after: &[PartKind::Assets, PartKind::EditionPages, PartKind::SearchIndex, PartKind::Amendments],
+        after: &[
+            PartKind::Assets,
+            PartKind::EditionPages,
+            PartKind::SearchIndex,
+            PartKind::Amendments,
+            PartKind::RolePages,
+            PartKind::Checklist,
+        ],
     },
     Part { kind: PartKind::Diff, name: "diff", scope: Scope::Diff, sources: Sources::Span, after: &[] },
     Part {
@@ -223,6 +250,8 @@ pub const PARTS: &[Part] = &[
             PartKind::SearchIndex,
             PartKind::Amendments,
             PartKind::EditionExports,
+            PartKind::RolePages,
+            PartKind::Checklist,
             PartKind::Download,
             PartKind::Diff,
             PartKind::Histories,
@@ -340,6 +369,8 @@ impl LanguageRun<'_> {
                     .map(|(files, coverage)| Output { files, coverage: Some(coverage) }),
                 PartKind::SearchIndex => Ok(Output::files(render::search_index(&self.lc, local()))),
                 PartKind::Amendments => render::amendments(&self.lc, version).map(Output::files),
+                PartKind::RolePages => render::audience::role_pages(&self.lc, local()).map(Output::files),
+                PartKind::Checklist => render::checklist::checklist_page(&self.lc, local()).map(Output::files),
                 PartKind::EditionExports => {
                     let mut files = SiteFiles::new();
                     self.exports.add_edition(
@@ -591,6 +622,8 @@ mod tests {
         PartKind::SearchIndex,
         PartKind::Amendments,
         PartKind::EditionExports,
+        PartKind::RolePages,
+        PartKind::Checklist,
         PartKind::Download,
         PartKind::Diff,
         PartKind::Histories,

@@ -33,10 +33,19 @@ await run(dir, async (browser, site) => {
           if (/^on/i.test(a.name)) problems.push(`attribute ${a.name} on <${el.localName}>`);
           if (/^\s*(javascript|vbscript|data):/i.test(a.value) && ['href', 'src', 'action', 'data', 'formaction'].includes(a.name)) problems.push(`${a.name}=${a.value.slice(0, 30)}`);
         }
-        if (['iframe', 'object', 'embed', 'svg', 'img', 'video', 'form', 'input', 'style', 'math'].includes(el.localName) && !el.closest('form.search')) problems.push(`<${el.localName}>`);
+        // The forms craftpub writes: search, and the filters and checklist
+        // of "the Code for me" (radio buttons, check boxes, a file input).
+        const ours = el.closest('form.search, form.flt, form#checklist') &&
+          (el.localName !== 'input' || ['search', 'radio', 'checkbox', 'file'].includes(el.type));
+        // The filter's own style: in <head>, nothing but its rules.
+        const filterStyle = el.localName === 'style' && el.parentElement === document.head &&
+          /^(\.flt:has\(#f[rco]-[a-z0-9-]+:checked\)~\.groups \.r:not\([a-z0-9.,-]+\),)*\.r\.r-none\{display:none\}$/.test(el.textContent);
+        if (['iframe', 'object', 'embed', 'svg', 'img', 'video', 'form', 'input', 'style', 'math'].includes(el.localName) && !ours && !filterStyle) problems.push(`<${el.localName}>`);
       }
       for (const s of document.querySelectorAll('script')) {
-        if (!s.src || !/assets\/search\.js$/.test(s.src)) problems.push(`script ${s.src || s.textContent.slice(0, 40)}`);
+        // The checklist's data: JSON, which the browser does not run.
+        const data = s.id === 'checklist-data' && s.type === 'application/json' && (() => { try { JSON.parse(s.textContent); return true; } catch { return false; } })();
+        if (!data && (!s.src || !/assets\/(search|filter|checklist)\.js$/.test(s.src))) problems.push(`script ${s.src || s.textContent.slice(0, 40)}`);
       }
       return problems;
     });
