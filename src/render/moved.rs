@@ -26,6 +26,9 @@ pub fn moved_pages(lc: &LangContext) -> Result<SiteFiles, RenderError> {
         let links: Vec<_> =
             targets.iter().map(|(_, html, label)| json!({ "href": format!("{root}{html}"), "label": label })).collect();
         ctx.insert("targets", &links);
+        // Canonical: where the content went, absolute, or nothing without a
+        // base URL (search engines take only absolute ones).
+        ctx.insert("canonical", &targets.first().and_then(|(_, html, _)| super::meta::absolute(project, html)));
         files.insert(page.clone(), lc.render("moved.html", &page, &ctx)?);
         let data: Vec<(String, String)> = targets.into_iter().map(|(j, h, _)| (j, h)).collect();
         files.insert(json.clone(), moved_json(project, &json, kind, &reason, &data)?.into());
@@ -99,6 +102,9 @@ pub fn moved_pages(lc: &LangContext) -> Result<SiteFiles, RenderError> {
         let links: Vec<_> =
             targets.iter().map(|(href, label)| json!({ "href": format!("{root}{href}"), "label": label })).collect();
         ctx.insert("targets", &links);
+        // Canonical: where the content went, absolute, or nothing without a
+        // base URL (search engines take only absolute ones).
+        ctx.insert("canonical", &targets.first().and_then(|(href, _)| super::meta::absolute(project, href)));
         files.insert(page.clone(), lc.render("moved.html", &page, &ctx)?);
     }
     Ok(files)

@@ -319,6 +319,10 @@ impl LanguageKeys<'_> {
                     _ => (vec![from, to], vec![self.keys.digests.standard]),
                 }
             }
+            // All of standard/, for each unit its own key: an edition's part
+            // keyed on the whole standard is still that edition's.
+            (Sources::Standard, Unit::Edition(version)) => (vec![&version.id], vec![self.keys.digests.standard]),
+            (Sources::Standard, Unit::Diff(from, to)) => (vec![from, to], vec![self.keys.digests.standard]),
             (Sources::Standard, _) => (vec![], vec![self.keys.digests.standard]),
             // A part whose sources do not fit its unit is not cached.
             _ => return None,
