@@ -88,6 +88,15 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     graph
 }
 
+/// `graph` as lines `module -> the modules it uses`, for failure messages.
+fn listing(graph: &BTreeMap<String, BTreeSet<String>>) -> String {
+    graph
+        .iter()
+        .map(|(m, refs)| format!("  {m} -> {}", refs.iter().cloned().collect::<Vec<_>>().join(", ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The circles of `graph`: each strongly connected component of more than
 /// one module (Tarjan's algorithm), sorted.
 fn circles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
@@ -176,14 +185,10 @@ fn no_import_circle_between_top_level_modules() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let graph = graph(&src);
     let found = circles(&graph);
-    let listing: Vec<String> = graph
-        .iter()
-        .map(|(m, refs)| format!("  {m} -> {}", refs.iter().cloned().collect::<Vec<_>>().join(", ")))
-        .collect();
     assert!(
         found.is_empty(),
         "import circles between top-level modules of src/: {found:?}\nthe module graph:\n{}",
-        listing.join("\n")
+        listing(&graph)
     );
     // `model` is the bottom: it uses no other stage.
     assert!(graph["model"].is_empty(), "model must use no other module, uses {:?}", graph["model"]);
@@ -215,14 +220,10 @@ fn the_readme_lists_every_module_after_the_modules_it_uses() {
             }
         }
     }
-    let listing: Vec<String> = graph
-        .iter()
-        .map(|(m, refs)| format!("  {m} -> {}", refs.iter().cloned().collect::<Vec<_>>().join(", ")))
-        .collect();
     assert!(
         wrong.is_empty(),
         "the README says each module uses only those above it:\n{}\nthe module graph:\n{}",
         wrong.join("\n"),
-        listing.join("\n")
+        listing(&graph)
     );
 }
