@@ -173,6 +173,9 @@ pub const DEVELOPERS: &str = "developers.html";
 /// The stylesheet.
 pub const STYLESHEET: &str = "assets/style.css";
 
+/// The search script (the theme's `static/search.js`).
+pub const SEARCH_SCRIPT: &str = "assets/search.js";
+
 /// The site's icon, linked from every page (a theme asset).
 pub const FAVICON_SVG: &str = "assets/favicon.svg";
 

@@ -38,6 +38,17 @@ fn builds_the_fixture_site() {
     assert!(latest.contains("url=../../en/2.0/index.html"), "latest/ points to the current version: {latest}");
     assert_eq!(chapter.matches("<script").count(), 1, "pages need no script but the deferred search script");
     assert!(chapter.contains("<script src=\"../../assets/search.js\" defer></script>"));
+    // Readers download search.js without its comments and indentation (the
+    // theme's file is written for people), on the site as in the download.
+    let theme = fs::read_to_string(common::repo().join("theme/static/search.js")).unwrap();
+    let served = fs::read_to_string(public.join("assets/search.js")).unwrap();
+    assert!(
+        served.len() < theme.len() * 4 / 5,
+        "search.js is served compact: {} of {} bytes",
+        served.len(),
+        theme.len()
+    );
+    assert!(!served.lines().any(|l| l.trim_start().starts_with("//")), "no comment line is served");
 }
 
 #[test]

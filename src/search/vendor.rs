@@ -13,6 +13,7 @@ use std::process::Command;
 use super::lunr_index::LUNR_VERSION;
 use super::pipeline::SearchLanguage;
 use crate::files::SiteFiles;
+use crate::urls::SEARCH_SCRIPT;
 
 /// The lunr-languages version whose pipelines the index reproduces.
 pub const LUNR_LANGUAGES_VERSION: &str = "1.22.0";
@@ -52,9 +53,6 @@ fn assets(language: SearchLanguage) -> &'static [Asset] {
 pub fn scripts(language: SearchLanguage) -> Vec<String> {
     assets(language).iter().map(|a| format!("{ASSET_DIR}{}", a.name)).collect()
 }
-
-/// The theme's search script, below the site root.
-const SEARCH_SCRIPT: &str = "assets/search.js";
 
 /// `search.js` as readers download it: without its comment lines (a line
 /// that is all `//` comment, or a `/* ... */` comment that starts a line

@@ -499,7 +499,13 @@ pub fn render_site_streamed<E: From<RenderError> + Send>(
                 SiteFiles::from([(crate::urls::FAVICON_ICO.to_owned(), Bytes::from(render::favicon::ico()))])
             }
             PartKind::SearchScripts => {
-                let mut out = SiteFiles::new();
+                // The theme's search.js, which add_for replaces by its
+                // compact form (the Assets part above wrote it as it is).
+                let mut out: SiteFiles = statics
+                    .get(crate::urls::SEARCH_SCRIPT)
+                    .map(|script| (crate::urls::SEARCH_SCRIPT.to_owned(), script.clone()))
+                    .into_iter()
+                    .collect();
                 if let Some(vendor) = extras.vendor {
                     vendor.add_for(&made.search.iter().copied().collect::<Vec<_>>(), &mut out);
                 }
